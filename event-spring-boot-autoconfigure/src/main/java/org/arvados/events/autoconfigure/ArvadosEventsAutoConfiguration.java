@@ -1,0 +1,175 @@
+package org.arvados.events.autoconfigure;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.tomcat.websocket.WsWebSocketContainer;
+import org.arvados.events.annotation.EventHandlerListenerFactory;
+import org.arvados.events.checkpoint.EventCheckpointStore;
+import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
+import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.subscription.StartFrom;
+import org.arvados.events.subscription.SubscriptionSettings;
+import org.arvados.events.transport.TrustEverythingSslContext;
+import org.arvados.events.transport.WebSocketTransport;
+import org.arvados.events.transport.WebSocketUrlResolver;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.util.Assert;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+
+/**
+ * Auto-configuration that follows an Arvados cluster's event stream and delivers it to
+ * {@link org.arvados.events.annotation.EventHandler @EventHandler} methods.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "arvados.events.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ArvadosEventsProperties.class)
+public final class ArvadosEventsAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ArvadosEventsAutoConfiguration.class);
+
+	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+
+	// Static: event listener factories are looked up while bean definitions are still being processed.
+	@Bean
+	static EventHandlerListenerFactory arvadosEventHandlerListenerFactory(
+			ObjectProvider<EventHandlerErrorHandler> errorHandler) {
+		return new EventHandlerListenerFactory(errorHandler);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventHandlerErrorHandler arvadosEventHandlerErrorHandler() {
+		return new LoggingEventHandlerErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ArvadosConnectionDetails arvadosConnectionDetails(ArvadosEventsProperties properties, Environment environment) {
+		ArvadosConnectionDetails details = ArvadosConnectionDetails.resolve(properties, environment);
+		if (details.insecure()) {
+			logger.warn("TLS verification is OFF for the Arvados cluster at " + details.endpoint()
+					+ " (arvados.events.insecure or ARVADOS_API_HOST_INSECURE): any certificate is trusted. "
+					+ "Use this with test clusters only.");
+		}
+		return details;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventCheckpointStore arvadosEventCheckpointStore() {
+		return new InMemoryEventCheckpointStore();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ArvadosEventSubscription arvadosEventSubscription(ArvadosEventsProperties properties,
+			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
+			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
+			ApplicationEventPublisher publisher) {
+		Assert.isTrue(properties.getQueueCapacity() > 0, "arvados.events.queue-capacity must be positive");
+		Assert.isTrue(properties.getMaxGaps() > 0, "arvados.events.max-gaps must be positive");
+		Assert.isTrue(isPositive(properties.getHeartbeatTimeout()), "arvados.events.heartbeat-timeout must be positive");
+		Assert.isTrue(isPositive(properties.getGapTimeout()), "arvados.events.gap-timeout must be positive");
+		long maxMessageSize = properties.getMaxMessageSize().toBytes();
+		Assert.isTrue(maxMessageSize > 0 && maxMessageSize <= Integer.MAX_VALUE,
+				"arvados.events.max-message-size must be between 1B and 2GB");
+		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
+				properties.getFilters(), StartFrom.parse(properties.getStartFrom()),
+				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout());
+		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), properties.getWebsocketUrl(),
+				restClient(details));
+		ResumePosition position = new ResumePosition(properties.getGapTimeout(), properties.getMaxGaps(),
+				Clock.systemUTC());
+		return new ArvadosEventSubscription(settings,
+				new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize), urlResolver, checkpointStore,
+				position, properties.getQueueCapacity(), publisher, errorHandler, Clock.systemUTC());
+	}
+
+	static ExponentialBackOff reconnectBackOff(ArvadosEventsProperties.Reconnect reconnect) {
+		Assert.isTrue(isPositive(reconnect.getInitialInterval()),
+				"arvados.events.reconnect.initial-interval must be positive");
+		Assert.isTrue(reconnect.getMaxInterval().compareTo(reconnect.getInitialInterval()) >= 0,
+				"arvados.events.reconnect.max-interval must not be below initial-interval");
+		Assert.isTrue(reconnect.getMultiplier() >= 1, "arvados.events.reconnect.multiplier must be at least 1");
+		ExponentialBackOff backOff = new ExponentialBackOff(reconnect.getInitialInterval().toMillis(),
+				reconnect.getMultiplier());
+		backOff.setMaxInterval(reconnect.getMaxInterval().toMillis());
+		backOff.setJitter(reconnect.getJitter().toMillis());
+		return backOff;
+	}
+
+	private static RestClient restClient(ArvadosConnectionDetails details) {
+		HttpClient httpClient = HttpClient.newBuilder()
+			.sslContext(sslContext(details))
+			.connectTimeout(HTTP_TIMEOUT)
+			.followRedirects(HttpClient.Redirect.NORMAL)
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+		requestFactory.setReadTimeout(HTTP_TIMEOUT);
+		return RestClient.builder().requestFactory(requestFactory).build();
+	}
+
+	static SSLContext sslContext(ArvadosConnectionDetails details) {
+		if (details.insecure()) {
+			return TrustEverythingSslContext.create();
+		}
+		try {
+			return SSLContext.getDefault();
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("No default TLS context", ex);
+		}
+	}
+
+	private static boolean isPositive(Duration duration) {
+		return !duration.isNegative() && !duration.isZero();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WsWebSocketContainer.class)
+	static class TomcatWebSocketClientConfiguration {
+
+		// Messages arrive in parts of this size and are joined up to max-message-size, so a small buffer serves
+		// events of any size without holding megabytes per connection.
+		private static final int TEXT_BUFFER_SIZE = 64 * 1024;
+
+		@Bean
+		@ConditionalOnMissingBean
+		WebSocketClient arvadosWebSocketClient(ArvadosConnectionDetails details) {
+			WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+			container.setDefaultMaxTextMessageBufferSize(TEXT_BUFFER_SIZE);
+			StandardWebSocketClient client = new StandardWebSocketClient(container);
+			client.setSslContext(sslContext(details));
+			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000"));
+			return client;
+		}
+
+	}
+
+}

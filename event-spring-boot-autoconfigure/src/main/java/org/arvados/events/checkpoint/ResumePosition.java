@@ -1,0 +1,206 @@
+package org.arvados.events.checkpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Where the stream stands, aware that Arvados log ids do not arrive in id order.
+ * <p>
+ * Ids come from a PostgreSQL sequence when a transaction starts; events are sent when it commits. So id 100
+ * can arrive after 101, and a replay can repeat or interleave ids. A single "last id" would lose 100; this
+ * keeps the highest accepted id, the ranges below it not seen yet (gaps, each with the time it opened), and
+ * the ids accepted but not yet handled. An arriving id is new (above the highest), late (fills a gap), or a
+ * duplicate. The {@link #lowWaterMark() low-water mark} is the id up to which everything is handled or given
+ * up: it is what a resubscription asks to resume after and what a checkpoint stores.
+ * <p>
+ * A gap closes when it has been open for {@code gapTimeout} (a rolled-back transaction burns its id for good),
+ * judged by that gap's own age, or, oldest first, when more than {@code maxGaps} are open. Gaps are also how
+ * ids the server never sends us (other event types, objects we may not read) look, which is why they must
+ * close. Thread-safe.
+ */
+public final class ResumePosition {
+
+	/** What {@link #accept(long)} decided about an id. */
+	public enum Acceptance {
+
+		/** Above every id seen so far. */
+		NEW,
+
+		/** Below the highest id, filling a gap: a late commit. */
+		LATE,
+
+		/** Already accepted (or before the start): drop it. */
+		DUPLICATE
+
+	}
+
+	private final Clock clock;
+
+	private final Duration gapTimeout;
+
+	private final int maxGaps;
+
+	private boolean started;
+
+	private long highest;
+
+	/** Open gaps: first id of the range to the range. */
+	private final TreeMap<Long, Gap> gaps = new TreeMap<>();
+
+	private final TreeSet<Long> inFlight = new TreeSet<>();
+
+	private long closedGaps;
+
+	/**
+	 * A position that knows nothing yet: the first id accepted becomes the start ("latest").
+	 */
+	public ResumePosition(Duration gapTimeout, int maxGaps, Clock clock) {
+		this.gapTimeout = gapTimeout;
+		this.maxGaps = maxGaps;
+		this.clock = clock;
+	}
+
+	/**
+	 * Start after the given id: everything up to and including it counts as handled.
+	 * @param id the id to resume after
+	 */
+	public synchronized void startAfter(long id) {
+		this.started = true;
+		this.highest = id;
+		this.gaps.clear();
+	}
+
+	/**
+	 * Whether a position is known (an explicit start, a checkpoint, or a first event).
+	 */
+	public synchronized boolean isStarted() {
+		return this.started;
+	}
+
+	/**
+	 * Take an arriving id. A new or late id is marked in flight until {@link #handled(long)}.
+	 * @param id the event's id
+	 * @return whether to deliver it
+	 */
+	public synchronized Acceptance accept(long id) {
+		if (!this.started) {
+			startAfter(id - 1);
+		}
+		Acceptance acceptance;
+		if (id > this.highest) {
+			if (id > this.highest + 1) {
+				open(this.highest + 1, id - 1, this.clock.instant());
+			}
+			this.highest = id;
+			acceptance = Acceptance.NEW;
+		}
+		else if (fill(id)) {
+			acceptance = Acceptance.LATE;
+		}
+		else {
+			return Acceptance.DUPLICATE;
+		}
+		this.inFlight.add(id);
+		return acceptance;
+	}
+
+	/**
+	 * The handlers are done with an accepted id.
+	 * @param id the id
+	 */
+	public synchronized void handled(long id) {
+		this.inFlight.remove(id);
+	}
+
+	/**
+	 * An accepted id will not be handled after all (it could not be queued): treat it as never seen, so
+	 * that a resubscription asks for it again.
+	 * @param id the id
+	 */
+	public synchronized void release(long id) {
+		if (this.inFlight.remove(id)) {
+			open(id, id, this.clock.instant());
+		}
+	}
+
+	/**
+	 * Close the gaps that have been open for longer than the gap timeout.
+	 * @return how many were closed
+	 */
+	public synchronized int closeExpiredGaps() {
+		Instant deadline = this.clock.instant().minus(this.gapTimeout);
+		int closed = 0;
+		for (Iterator<Gap> it = this.gaps.values().iterator(); it.hasNext();) {
+			if (!it.next().openedAt().isAfter(deadline)) {
+				it.remove();
+				closed++;
+			}
+		}
+		this.closedGaps += closed;
+		return closed;
+	}
+
+	/**
+	 * The id up to which every id is handled or given up; 0 when nothing is known yet.
+	 */
+	public synchronized long lowWaterMark() {
+		long mark = this.highest;
+		if (!this.gaps.isEmpty()) {
+			mark = Math.min(mark, this.gaps.firstKey() - 1);
+		}
+		if (!this.inFlight.isEmpty()) {
+			mark = Math.min(mark, this.inFlight.first() - 1);
+		}
+		return mark;
+	}
+
+	/** The highest id accepted, 0 when nothing is known yet. */
+	public synchronized long highestId() {
+		return this.highest;
+	}
+
+	/** How many gaps are open. */
+	public synchronized int openGaps() {
+		return this.gaps.size();
+	}
+
+	/** How many gaps were closed unfilled since the start, by age or by overflow. */
+	public synchronized long closedGaps() {
+		return this.closedGaps;
+	}
+
+	private void open(long from, long to, Instant now) {
+		this.gaps.put(from, new Gap(to, now));
+		while (this.gaps.size() > this.maxGaps) {
+			this.gaps.pollFirstEntry();
+			this.closedGaps++;
+		}
+	}
+
+	private boolean fill(long id) {
+		Map.Entry<Long, Gap> entry = this.gaps.floorEntry(id);
+		if (entry == null || entry.getValue().to() < id) {
+			return false;
+		}
+		long from = entry.getKey();
+		Gap gap = entry.getValue();
+		this.gaps.remove(from);
+		// The two halves keep the age of the gap they came from.
+		if (from < id) {
+			this.gaps.put(from, new Gap(id - 1, gap.openedAt()));
+		}
+		if (id < gap.to()) {
+			this.gaps.put(id + 1, new Gap(gap.to(), gap.openedAt()));
+		}
+		return true;
+	}
+
+	private record Gap(long to, Instant openedAt) {
+	}
+
+}
