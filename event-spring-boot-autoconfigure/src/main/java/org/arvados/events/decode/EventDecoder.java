@@ -59,7 +59,9 @@ public final class EventDecoder {
 			return this.mapper.readTree(json);
 		}
 		catch (JacksonException ex) {
-			throw new MalformedMessageException("Not valid JSON (" + ex.getOriginalMessage() + ")", json, ex);
+			// Jackson's own message quotes up to 256 characters of input: the position is enough.
+			String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
+			throw new MalformedMessageException("Not valid JSON" + where, json, ex);
 		}
 	}
 

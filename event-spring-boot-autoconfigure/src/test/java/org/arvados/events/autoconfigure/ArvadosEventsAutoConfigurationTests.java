@@ -1,0 +1,219 @@
+package org.arvados.events.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.apache.tomcat.websocket.WsWebSocketContainer;
+import org.arvados.events.annotation.EventHandlerListenerFactory;
+import org.arvados.events.checkpoint.EventCheckpointStore;
+import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
+import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.filter.EventFilter;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+class ArvadosEventsAutoConfigurationTests {
+
+	// Nothing listens on port 9: the subscription starts and retries quietly while each test looks at the beans.
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+		.withPropertyValues("arvados.events.endpoint=http://127.0.0.1:9", "arvados.events.token=secret-token-42",
+				"arvados.events.websocket-url=ws://127.0.0.1:9/websocket");
+
+	@Test
+	void createsTheSubscriptionAndItsDefaults() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ArvadosEventSubscription.class)
+				.hasSingleBean(EventHandlerListenerFactory.class)
+				.hasSingleBean(StandardWebSocketClient.class);
+			assertThat(context.getBean(EventCheckpointStore.class)).isInstanceOf(InMemoryEventCheckpointStore.class);
+			assertThat(context.getBean(EventHandlerErrorHandler.class))
+				.isInstanceOf(LoggingEventHandlerErrorHandler.class);
+			assertThat(context.getBean(ArvadosEventSubscription.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("arvados.events.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ArvadosEventSubscription.class)
+				.doesNotHaveBean(ArvadosConnectionDetails.class));
+	}
+
+	@Test
+	void usesTheApplicationsOwnBeans() {
+		WebSocketClient client = new StandardWebSocketClient();
+		EventCheckpointStore store = new InMemoryEventCheckpointStore();
+		EventHandlerErrorHandler errorHandler = (event, handler, error) -> {
+		};
+		this.runner.withBean(WebSocketClient.class, () -> client)
+			.withBean(EventCheckpointStore.class, () -> store)
+			.withBean(EventHandlerErrorHandler.class, () -> errorHandler)
+			.run((context) -> {
+				assertThat(context.getBean(WebSocketClient.class)).isSameAs(client);
+				assertThat(context.getBean(EventCheckpointStore.class)).isSameAs(store);
+				assertThat(context.getBean(EventHandlerErrorHandler.class)).isSameAs(errorHandler);
+			});
+	}
+
+	@Test
+	void withoutTomcatsClientTheApplicationMustProvideOne() {
+		this.runner.withClassLoader(new FilteredClassLoader(WsWebSocketContainer.class))
+			.run((context) -> assertThat(context).hasFailed().getFailure().hasMessageContaining("WebSocketClient"));
+		this.runner.withClassLoader(new FilteredClassLoader(WsWebSocketContainer.class))
+			.withBean(WebSocketClient.class, () -> mock(WebSocketClient.class))
+			.run((context) -> assertThat(context).hasSingleBean(ArvadosEventSubscription.class));
+	}
+
+	@Test
+	void takesTheEndpointTokenAndInsecureFromTheArvadosEnvironmentVariables() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+			.withPropertyValues("ARVADOS_API_HOST=127.0.0.1:9", "ARVADOS_API_TOKEN=env-token",
+					"ARVADOS_API_HOST_INSECURE=true", "arvados.events.websocket-url=ws://127.0.0.1:9/websocket")
+			.run((context) -> {
+				ArvadosConnectionDetails details = context.getBean(ArvadosConnectionDetails.class);
+				assertThat(details.endpoint()).isEqualTo(URI.create("https://127.0.0.1:9"));
+				assertThat(details.token()).isEqualTo("env-token");
+				assertThat(details.insecure()).isTrue();
+			});
+	}
+
+	@Test
+	void propertiesWinOverTheEnvironmentVariables() {
+		this.runner.withPropertyValues("ARVADOS_API_HOST=other.example", "ARVADOS_API_TOKEN=env-token",
+				"ARVADOS_API_HOST_INSECURE=true", "arvados.events.insecure=false")
+			.run((context) -> {
+				ArvadosConnectionDetails details = context.getBean(ArvadosConnectionDetails.class);
+				assertThat(details.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9"));
+				assertThat(details.token()).isEqualTo("secret-token-42");
+				assertThat(details.insecure()).isFalse();
+				assertThat(details.toString()).doesNotContain("secret-token-42");
+			});
+	}
+
+	@Test
+	void failsWithTheNamesToSetWhenTheEndpointIsMissing() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+			.withPropertyValues("arvados.events.token=t")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(MissingArvadosSettingException.class)
+				.hasMessageContaining("arvados.events.endpoint")
+				.hasMessageContaining("ARVADOS_API_HOST"));
+	}
+
+	@Test
+	void failsWithTheNamesToSetWhenTheTokenIsMissing() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+			.withPropertyValues("arvados.events.endpoint=https://zzzzz.example.org")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("arvados.events.token")
+				.hasMessageContaining("ARVADOS_API_TOKEN"));
+	}
+
+	@Test
+	void rejectsBadValuesWithThePropertyName() {
+		this.runner.withPropertyValues("arvados.events.start-from=yesterday")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("arvados.events.start-from"));
+		this.runner.withPropertyValues("arvados.events.queue-capacity=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("arvados.events.queue-capacity"));
+		this.runner.withPropertyValues("arvados.events.endpoint=ftp://zzzzz.example.org")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("arvados.events.endpoint"));
+		this.runner
+			.withPropertyValues("arvados.events.filters[0].attribute=event_type", "arvados.events.filters[0].operator=~",
+					"arvados.events.filters[0].operand=create")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Unknown operator '~'"));
+	}
+
+	@Test
+	void bindsFilters() {
+		this.runner
+			.withPropertyValues("arvados.events.filters[0].attribute=event_type", "arvados.events.filters[0].operator=in",
+					"arvados.events.filters[0].operand=create,update", "arvados.events.filters[1].attribute=object_uuid",
+					"arvados.events.filters[1].operator=is_a", "arvados.events.filters[1].operand=arvados#collection")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getFilters()).containsExactly(
+					new EventFilter("event_type", "in", List.of("create", "update")),
+					EventFilter.of("object_uuid", "is_a", "arvados#collection")));
+	}
+
+	@Test
+	void reconnectBackOffFollowsTheProperties() {
+		ArvadosEventsProperties.Reconnect reconnect = new ArvadosEventsProperties.Reconnect();
+		reconnect.setInitialInterval(Duration.ofMillis(100));
+		reconnect.setMaxInterval(Duration.ofMillis(350));
+		reconnect.setMultiplier(3);
+		reconnect.setJitter(Duration.ZERO);
+		ExponentialBackOff backOff = ArvadosEventsAutoConfiguration.reconnectBackOff(reconnect);
+		BackOffExecution execution = backOff.start();
+		assertThat(List.of(execution.nextBackOff(), execution.nextBackOff(), execution.nextBackOff(),
+				execution.nextBackOff()))
+			.containsExactly(100L, 300L, 350L, 350L);
+	}
+
+	@Test
+	void reconnectsForeverWithJitter() {
+		ExponentialBackOff backOff = ArvadosEventsAutoConfiguration.reconnectBackOff(new ArvadosEventsProperties.Reconnect());
+		assertThat(backOff.getJitter()).isEqualTo(100);
+		BackOffExecution execution = backOff.start();
+		for (int i = 0; i < 1000; i++) {
+			assertThat(execution.nextBackOff()).isNotEqualTo(BackOffExecution.STOP).isLessThanOrEqualTo(15_000);
+		}
+	}
+
+	@Test
+	void defaultsAreTheOnesTheReadmeDocuments() {
+		ArvadosEventsProperties properties = new ArvadosEventsProperties();
+		assertThat(properties.isEnabled()).isTrue();
+		assertThat(properties.getStartFrom()).isEqualTo("latest");
+		assertThat(properties.getMaxMessageSize().toMegabytes()).isEqualTo(64);
+		assertThat(properties.getQueueCapacity()).isEqualTo(256);
+		assertThat(properties.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(150));
+		assertThat(properties.getGapTimeout()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(properties.getMaxGaps()).isEqualTo(10_000);
+		assertThat(properties.getReconnect().getInitialInterval()).isEqualTo(Duration.ofMillis(200));
+		assertThat(properties.getReconnect().getMaxInterval()).isEqualTo(Duration.ofSeconds(15));
+		assertThat(properties.getReconnect().getMultiplier()).isEqualTo(2.0);
+		assertThat(properties.getReconnect().getJitter()).isEqualTo(Duration.ofMillis(100));
+	}
+
+	@Test
+	void aCheckpointStoreIsAskedWhereToStart() {
+		EventCheckpointStore store = new InMemoryEventCheckpointStore();
+		store.save(41);
+		this.runner.withPropertyValues("arvados.events.start-from=checkpoint")
+			.withBean(EventCheckpointStore.class, () -> store)
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().lowWaterMark())
+				.isEqualTo(41));
+		assertThat(store.load()).isEqualTo(OptionalLong.of(41));
+	}
+
+}

@@ -1,0 +1,174 @@
+package org.arvados.events.checkpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.arvados.events.checkpoint.ResumePosition.Acceptance;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResumePositionTests {
+
+	private final MutableClock clock = new MutableClock();
+
+	private final ResumePosition position = new ResumePosition(Duration.ofSeconds(60), 100, this.clock);
+
+	@Test
+	void knowsNothingUntilTheFirstEvent() {
+		assertThat(this.position.isStarted()).isFalse();
+		assertThat(this.position.lowWaterMark()).isZero();
+		assertThat(this.position.accept(500)).isEqualTo(Acceptance.NEW);
+		assertThat(this.position.isStarted()).isTrue();
+		assertThat(this.position.lowWaterMark()).isEqualTo(499);
+	}
+
+	@Test
+	void anIdInFlightHoldsTheLowWaterMarkUntilHandled() {
+		this.position.startAfter(10);
+		this.position.accept(11);
+		this.position.accept(12);
+		assertThat(this.position.lowWaterMark()).isEqualTo(10);
+		this.position.handled(12);
+		assertThat(this.position.lowWaterMark()).isEqualTo(10);
+		this.position.handled(11);
+		assertThat(this.position.lowWaterMark()).isEqualTo(12);
+	}
+
+	@Test
+	void aLateCommitFillsItsGapOnceAndIsThenADuplicate() {
+		this.position.startAfter(99);
+		assertThat(this.position.accept(101)).isEqualTo(Acceptance.NEW);
+		this.position.handled(101);
+		assertThat(this.position.lowWaterMark()).as("100 is still missing").isEqualTo(99);
+		assertThat(this.position.accept(100)).isEqualTo(Acceptance.LATE);
+		this.position.handled(100);
+		assertThat(this.position.lowWaterMark()).isEqualTo(101);
+		assertThat(this.position.accept(100)).isEqualTo(Acceptance.DUPLICATE);
+		assertThat(this.position.accept(101)).isEqualTo(Acceptance.DUPLICATE);
+		assertThat(this.position.openGaps()).isZero();
+	}
+
+	@Test
+	void fillingTheMiddleOfAGapSplitsIt() {
+		this.position.startAfter(0);
+		handle(10);
+		assertThat(this.position.openGaps()).isEqualTo(1);
+		handle(5);
+		assertThat(this.position.openGaps()).isEqualTo(2);
+		assertThat(this.position.lowWaterMark()).isEqualTo(0);
+		for (long id = 1; id <= 4; id++) {
+			handle(id);
+		}
+		assertThat(this.position.lowWaterMark()).isEqualTo(5);
+		assertThat(this.position.accept(3)).isEqualTo(Acceptance.DUPLICATE);
+		assertThat(this.position.accept(7)).isEqualTo(Acceptance.LATE);
+	}
+
+	@Test
+	void idsAtOrBelowTheStartAreDuplicates() {
+		this.position.startAfter(50);
+		assertThat(this.position.accept(50)).isEqualTo(Acceptance.DUPLICATE);
+		assertThat(this.position.accept(3)).isEqualTo(Acceptance.DUPLICATE);
+	}
+
+	@Test
+	void aGapClosesByItsOwnAgeNotByANeighboursAge() {
+		this.position.startAfter(0);
+		handle(2);
+		this.clock.advance(Duration.ofSeconds(50));
+		handle(4);
+		this.clock.advance(Duration.ofSeconds(20));
+		assertThat(this.position.closeExpiredGaps()).as("only the gap at 1 is 60 s old").isEqualTo(1);
+		assertThat(this.position.lowWaterMark()).isEqualTo(2);
+		assertThat(this.position.accept(3)).as("the gap at 3 is still open").isEqualTo(Acceptance.LATE);
+		assertThat(this.position.accept(1)).as("a commit after its gap closed is given up").isEqualTo(Acceptance.DUPLICATE);
+		assertThat(this.position.closedGaps()).isEqualTo(1);
+	}
+
+	@Test
+	void theHalvesOfASplitGapKeepItsAge() {
+		this.position.startAfter(0);
+		handle(10);
+		this.clock.advance(Duration.ofSeconds(59));
+		handle(5);
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(this.position.closeExpiredGaps()).isEqualTo(2);
+		assertThat(this.position.lowWaterMark()).isEqualTo(10);
+	}
+
+	@Test
+	void tooManyGapsCloseTheOldestFirst() {
+		ResumePosition small = new ResumePosition(Duration.ofHours(1), 3, this.clock);
+		small.startAfter(0);
+		for (long id = 2; id <= 10; id += 2) {
+			small.accept(id);
+			small.handled(id);
+		}
+		assertThat(small.openGaps()).isEqualTo(3);
+		assertThat(small.closedGaps()).isEqualTo(2);
+		assertThat(small.lowWaterMark()).isEqualTo(4);
+		assertThat(small.accept(5)).isEqualTo(Acceptance.LATE);
+		assertThat(small.accept(1)).isEqualTo(Acceptance.DUPLICATE);
+	}
+
+	@Test
+	void aReleasedIdIsAskedForAgain() {
+		this.position.startAfter(0);
+		this.position.accept(1);
+		this.position.accept(2);
+		this.position.release(2);
+		this.position.handled(1);
+		assertThat(this.position.lowWaterMark()).isEqualTo(1);
+		assertThat(this.position.accept(2)).isEqualTo(Acceptance.LATE);
+	}
+
+	@Test
+	void manyIdsInAnyOrderAreEachAcceptedOnce() {
+		this.position.startAfter(0);
+		long[] arrival = { 3, 1, 2, 7, 5, 3, 4, 6, 1, 9, 8, 10, 7 };
+		int accepted = 0;
+		for (long id : arrival) {
+			if (this.position.accept(id) != Acceptance.DUPLICATE) {
+				accepted++;
+				this.position.handled(id);
+			}
+		}
+		assertThat(accepted).isEqualTo(10);
+		assertThat(this.position.lowWaterMark()).isEqualTo(10);
+		assertThat(this.position.openGaps()).isZero();
+	}
+
+	private void handle(long id) {
+		this.position.accept(id);
+		this.position.handled(id);
+	}
+
+	static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-11-23T00:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+	}
+
+}

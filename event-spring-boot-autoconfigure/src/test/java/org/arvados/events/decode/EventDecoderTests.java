@@ -1,0 +1,77 @@
+package org.arvados.events.decode;
+
+import java.time.Instant;
+
+import org.arvados.events.ArvadosEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class EventDecoderTests {
+
+	private final EventDecoder decoder = new EventDecoder();
+
+	@Test
+	void decodesAWebSocketEventAsTheServerSendsIt() {
+		String json = "{\"event_at\":\"2026-11-23T00:32:34.828334Z\",\"event_type\":\"update\",\"id\":1,\"msgID\":1,"
+				+ "\"object_kind\":\"arvados#collection\",\"object_owner_uuid\":\"zzzzz-tpzed-xurymjxw79nv3jz\","
+				+ "\"object_uuid\":\"zzzzz-4zz18-0123456789abcde\",\"properties\":{\"new_attributes\":"
+				+ "{\"is_trashed\":false,\"name\":\"bar\"},\"old_attributes\":{\"is_trashed\":false,\"name\":\"foo\"}},"
+				+ "\"uuid\":\"zzzzz-57u5n-20mckf9gi\"}";
+		ArvadosEvent event = ((ServerMessage.Event) this.decoder.decode(json)).event();
+		assertThat(event.id()).isEqualTo(1);
+		assertThat(event.eventType()).isEqualTo("update");
+		assertThat(event.objectKind()).isEqualTo("arvados#collection");
+		assertThat(event.objectUuid()).isEqualTo("zzzzz-4zz18-0123456789abcde");
+		assertThat(event.objectOwnerUuid()).isEqualTo("zzzzz-tpzed-xurymjxw79nv3jz");
+		assertThat(event.uuid()).isEqualTo("zzzzz-57u5n-20mckf9gi");
+		assertThat(event.eventAt()).isEqualTo(Instant.parse("2026-11-23T00:32:34.828334Z"));
+		assertThat(event.newAttributes()).containsEntry("name", "bar");
+		assertThat(event.oldAttributes()).containsEntry("name", "foo");
+		assertThat(event.json()).isEqualTo(json);
+	}
+
+	@Test
+	void decodesAListItemWithNineDigitTimesAndUnknownFields() {
+		String json = "{\"kind\":\"arvados#log\",\"etag\":\"x\",\"id\":123457,\"uuid\":\"zzzzz-57u5n-0123456789abcde\","
+				+ "\"event_at\":\"2024-05-01T12:34:56.789012000Z\",\"event_type\":\"create\",\"summary\":\"s\","
+				+ "\"properties\":{\"old_attributes\":null,\"new_attributes\":{\"state\":\"Final\"}}}";
+		ArvadosEvent event = ((ServerMessage.Event) this.decoder.decode(json)).event();
+		assertThat(event.eventAt()).isEqualTo(Instant.parse("2024-05-01T12:34:56.789012Z"));
+		assertThat(event.newAttributes()).containsEntry("state", "Final");
+		assertThat(event.oldAttributes()).isEmpty();
+		assertThat(event.objectKind()).isEmpty();
+	}
+
+	@Test
+	void tellsStatusRepliesAndKeepalivesFromEvents() {
+		assertThat(this.decoder.decode("{\"status\":200}")).isEqualTo(new ServerMessage.Status(200));
+		assertThat(this.decoder.decode("{\"status\":400}")).isEqualTo(new ServerMessage.Status(400));
+		assertThat(this.decoder.decode("{}")).isInstanceOf(ServerMessage.Keepalive.class);
+	}
+
+	@Test
+	void anUnreadableTimeDoesNotCostTheEvent() {
+		ServerMessage message = this.decoder.decode("{\"id\":7,\"event_at\":\"yesterday\"}");
+		assertThat(((ServerMessage.Event) message).event().eventAt()).isNull();
+	}
+
+	@Test
+	void rejectsWhatIsNotAMessageWithAShortExcerpt() {
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> this.decoder.decode("{\"id\":"))
+			.withMessageContaining("Not valid JSON");
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> this.decoder.decode("[1,2]"))
+			.withMessageContaining("Not a JSON object");
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"id\":\"12\"}"))
+			.withMessageContaining("not an integer");
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"hello\":1}"))
+			.withMessageContaining("Neither an event nor a status");
+		String garbage = "x".repeat(100_000);
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> this.decoder.decode(garbage))
+			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(400).contains("(100000 chars)"));
+	}
+
+}
