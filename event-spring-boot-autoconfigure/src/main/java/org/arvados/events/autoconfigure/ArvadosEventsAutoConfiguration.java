@@ -12,12 +12,10 @@ import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.tomcat.websocket.WsWebSocketContainer;
-import org.arvados.events.annotation.EventHandlerListenerFactory;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
-import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionSettings;
@@ -25,7 +23,6 @@ import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,7 +43,7 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
  * Auto-configuration that follows an Arvados cluster's event stream and delivers it to
  * {@link org.arvados.events.annotation.EventHandler @EventHandler} methods.
  */
-@AutoConfiguration
+@AutoConfiguration(after = ArvadosEventHandlerAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "arvados.events.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ArvadosEventsProperties.class)
 public final class ArvadosEventsAutoConfiguration {
@@ -54,19 +51,6 @@ public final class ArvadosEventsAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(ArvadosEventsAutoConfiguration.class);
 
 	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
-
-	// Static: event listener factories are looked up while bean definitions are still being processed.
-	@Bean
-	static EventHandlerListenerFactory arvadosEventHandlerListenerFactory(
-			ObjectProvider<EventHandlerErrorHandler> errorHandler) {
-		return new EventHandlerListenerFactory(errorHandler);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	EventHandlerErrorHandler arvadosEventHandlerErrorHandler() {
-		return new LoggingEventHandlerErrorHandler();
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -30,7 +30,7 @@ class ArvadosEventsAutoConfigurationTests {
 
 	// Nothing listens on port 9: the subscription starts and retries quietly while each test looks at the beans.
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class))
 		.withPropertyValues("arvados.events.endpoint=http://127.0.0.1:9", "arvados.events.token=secret-token-42",
 				"arvados.events.websocket-url=ws://127.0.0.1:9/websocket");
 
@@ -51,7 +51,8 @@ class ArvadosEventsAutoConfigurationTests {
 	void backsOffWhenDisabled() {
 		this.runner.withPropertyValues("arvados.events.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ArvadosEventSubscription.class)
-				.doesNotHaveBean(ArvadosConnectionDetails.class));
+				.doesNotHaveBean(ArvadosConnectionDetails.class)
+				.hasSingleBean(EventHandlerListenerFactory.class));
 	}
 
 	@Test
@@ -81,7 +82,7 @@ class ArvadosEventsAutoConfigurationTests {
 
 	@Test
 	void takesTheEndpointTokenAndInsecureFromTheArvadosEnvironmentVariables() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class))
 			.withPropertyValues("ARVADOS_API_HOST=127.0.0.1:9", "ARVADOS_API_TOKEN=env-token",
 					"ARVADOS_API_HOST_INSECURE=true", "arvados.events.websocket-url=ws://127.0.0.1:9/websocket")
 			.run((context) -> {
@@ -107,7 +108,7 @@ class ArvadosEventsAutoConfigurationTests {
 
 	@Test
 	void failsWithTheNamesToSetWhenTheEndpointIsMissing() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class))
 			.withPropertyValues("arvados.events.token=t")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
@@ -119,7 +120,7 @@ class ArvadosEventsAutoConfigurationTests {
 
 	@Test
 	void failsWithTheNamesToSetWhenTheTokenIsMissing() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class))
 			.withPropertyValues("arvados.events.endpoint=https://zzzzz.example.org")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()

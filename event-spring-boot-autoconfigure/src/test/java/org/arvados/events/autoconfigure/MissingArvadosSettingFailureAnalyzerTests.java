@@ -41,7 +41,7 @@ class MissingArvadosSettingFailureAnalyzerTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(ArvadosEventsAutoConfiguration.class)
+	@ImportAutoConfiguration({ ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class })
 	static class MinimalApplication {
 
 	}

@@ -1,0 +1,33 @@
+package org.arvados.events.autoconfigure;
+
+import org.arvados.events.annotation.EventHandlerListenerFactory;
+import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of {@link org.arvados.events.annotation.EventHandler @EventHandler} methods. Kept apart
+ * from the stream itself so that handlers keep their filters and error handling when
+ * {@code arvados.events.enabled=false} and events are published by other means (a test, a replay tool).
+ */
+@AutoConfiguration
+public final class ArvadosEventHandlerAutoConfiguration {
+
+	// Static: event listener factories are looked up while bean definitions are still being processed.
+	@Bean
+	static EventHandlerListenerFactory arvadosEventHandlerListenerFactory(
+			ObjectProvider<EventHandlerErrorHandler> errorHandler) {
+		return new EventHandlerListenerFactory(errorHandler);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventHandlerErrorHandler arvadosEventHandlerErrorHandler() {
+		return new LoggingEventHandlerErrorHandler();
+	}
+
+}

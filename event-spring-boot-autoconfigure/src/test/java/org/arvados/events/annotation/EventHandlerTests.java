@@ -1,0 +1,203 @@
+package org.arvados.events.annotation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.arvados.events.ArvadosEvent;
+import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
+import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link EventHandler} methods, fed through the application event publisher as the dispatcher feeds them.
+ */
+class EventHandlerTests {
+
+	private static final String COLLECTION = "zzzzz-4zz18-0123456789abcde";
+
+	private static final String REQUEST = "zzzzz-xvhdp-0123456789abcde";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
+				ArvadosEventsAutoConfiguration.class))
+		.withPropertyValues("arvados.events.enabled=false");
+
+	@Test
+	void attributesNarrowWhatAHandlerReceives() {
+		this.runner.withUserConfiguration(FilteringHandlers.class).run((context) -> {
+			ApplicationEventPublisher publisher = context;
+			publisher.publishEvent(event(1, "create", COLLECTION, "arvados#collection", Map.of()));
+			publisher.publishEvent(event(2, "update", COLLECTION, "arvados#collection", Map.of()));
+			publisher.publishEvent(event(3, "update", REQUEST, "arvados#containerRequest", Map.of("state", "Committed")));
+			publisher.publishEvent(event(4, "update", REQUEST, "arvados#containerRequest", Map.of("state", "Final")));
+			FilteringHandlers handlers = context.getBean(FilteringHandlers.class);
+			assertThat(handlers.all).containsExactly(1L, 2L, 3L, 4L);
+			assertThat(handlers.collectionUpdates).containsExactly(2L);
+			assertThat(handlers.requestsByPattern).containsExactly(3L, 4L);
+			assertThat(handlers.finalRequests).containsExactly(4L);
+		});
+	}
+
+	@Test
+	void aThrowingHandlerDoesNotStopTheOthersAndReachesTheErrorHandler() {
+		List<String> failures = new CopyOnWriteArrayList<>();
+		this.runner.withUserConfiguration(ThrowingHandlers.class)
+			.withBean(EventHandlerErrorHandler.class,
+					() -> (event, handler, error) -> failures.add(event.id() + " " + handler + " " + error.getMessage()))
+			.run((context) -> {
+				context.publishEvent(event(7, "update", COLLECTION, "arvados#collection", Map.of()));
+				assertThat(context.getBean(ThrowingHandlers.class).seen).containsExactly(7L);
+				assertThat(failures).containsExactly(
+						"7 org.arvados.events.annotation.EventHandlerTests$ThrowingHandlers.fails boom");
+			});
+	}
+
+	@Test
+	void orderDecidesWhoGoesFirst() {
+		this.runner.withUserConfiguration(OrderedHandlers.class).run((context) -> {
+			context.publishEvent(event(1, "update", COLLECTION, "arvados#collection", Map.of()));
+			assertThat(context.getBean(OrderedHandlers.class).calls).containsExactly("first", "second");
+		});
+	}
+
+	@Test
+	void asyncHandlersRunOnAnotherThread() {
+		this.runner.withUserConfiguration(AsyncHandlers.class).run((context) -> {
+			context.publishEvent(event(1, "update", COLLECTION, "arvados#collection", Map.of()));
+			AsyncHandlers handlers = context.getBean(AsyncHandlers.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> !handlers.threads().isEmpty());
+			assertThat(handlers.threads()).doesNotContain(Thread.currentThread().getName());
+		});
+	}
+
+	@Test
+	void aHandlerThatDoesNotTakeAnEventFailsAtStartUp() {
+		this.runner.withUserConfiguration(WrongSignature.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must take exactly one ArvadosEvent parameter"));
+	}
+
+	@Test
+	void otherApplicationEventsDoNotReachHandlers() {
+		this.runner.withUserConfiguration(FilteringHandlers.class).run((context) -> {
+			context.publishEvent("not an Arvados event");
+			assertThat(context.getBean(FilteringHandlers.class).all).isEmpty();
+		});
+	}
+
+	static ArvadosEvent event(long id, String type, String objectUuid, String kind, Map<String, Object> newAttributes) {
+		return new ArvadosEvent(id, "zzzzz-57u5n-00000000000000" + id, objectUuid, "zzzzz-tpzed-xurymjxw79nv3jz", kind,
+				type, Instant.now(), Map.of("new_attributes", newAttributes), "{}");
+	}
+
+	static class FilteringHandlers {
+
+		final List<Long> all = new CopyOnWriteArrayList<>();
+
+		final List<Long> collectionUpdates = new CopyOnWriteArrayList<>();
+
+		final List<Long> requestsByPattern = new CopyOnWriteArrayList<>();
+
+		final List<Long> finalRequests = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		void all(ArvadosEvent event) {
+			this.all.add(event.id());
+		}
+
+		@EventHandler(eventTypes = "update", objectKinds = "arvados#collection")
+		void collectionUpdates(ArvadosEvent event) {
+			this.collectionUpdates.add(event.id());
+		}
+
+		@EventHandler(objectUuids = "zzzzz-xvhdp-*")
+		void requests(ArvadosEvent event) {
+			this.requestsByPattern.add(event.id());
+		}
+
+		@EventHandler(objectKinds = "arvados#containerRequest", condition = "#event.newAttributes()['state'] == 'Final'")
+		void finalRequests(ArvadosEvent event) {
+			this.finalRequests.add(event.id());
+		}
+
+	}
+
+	static class ThrowingHandlers {
+
+		final List<Long> seen = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		@Order(1)
+		void fails(ArvadosEvent event) {
+			throw new IllegalStateException("boom");
+		}
+
+		@EventHandler
+		@Order(2)
+		void works(ArvadosEvent event) {
+			this.seen.add(event.id());
+		}
+
+	}
+
+	static class OrderedHandlers {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		@Order(2)
+		void second(ArvadosEvent event) {
+			this.calls.add("second");
+		}
+
+		@EventHandler
+		@Order(1)
+		void first(ArvadosEvent event) {
+			this.calls.add("first");
+		}
+
+	}
+
+	@EnableAsync
+	static class AsyncHandlers {
+
+		private final List<String> threads = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		@Async
+		public void handle(ArvadosEvent event) {
+			this.threads.add(Thread.currentThread().getName());
+		}
+
+		// A method, not the field: the bean is a proxy.
+		public List<String> threads() {
+			return this.threads;
+		}
+
+	}
+
+	static class WrongSignature {
+
+		@EventHandler
+		void handle(String text) {
+		}
+
+	}
+
+}
