@@ -101,6 +101,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile boolean backPressured;
 
+	private volatile boolean subscribed;
+
 	private @Nullable BackOffExecution backOff;
 
 	private long savedMark = -1;
@@ -198,7 +200,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return new SubscriptionState(this.running, this.connection != null, this.position.highestId(),
+		return new SubscriptionState(this.running, this.connection != null && this.subscribed, this.position.highestId(),
 				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
 				this.dispatcher.queueDepth(), this.counters.snapshot());
 	}
@@ -275,7 +277,10 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		if (message instanceof ServerMessage.Event event) {
 			accept(current, event.event());
 		}
-		else if (message instanceof ServerMessage.Status status && status.code() != 200) {
+		else if (message instanceof ServerMessage.Status status && status.code() == 200) {
+			this.subscribed = true;
+		}
+		else if (message instanceof ServerMessage.Status status) {
 			logger.error("The event server answered " + status.code() + " to the subscription with filters "
 					+ this.settings.filters() + "; check arvados.events.filters");
 		}
@@ -408,6 +413,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 					return;
 				}
 				ArvadosEventSubscription.this.connection = opened;
+				ArvadosEventSubscription.this.subscribed = false;
 				ArvadosEventSubscription.this.lastReceivedNanos = System.nanoTime();
 			}
 			subscribe(opened);

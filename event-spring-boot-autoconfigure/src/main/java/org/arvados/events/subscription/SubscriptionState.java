@@ -4,7 +4,7 @@ package org.arvados.events.subscription;
  * A snapshot of an {@link ArvadosEventSubscription}, taken without I/O.
  *
  * @param running whether the subscription is started
- * @param connected whether a connection is open and subscribed
+ * @param connected whether a connection is open and the server has confirmed the subscription
  * @param highestId the highest event id accepted
  * @param lowWaterMark the id up to which every event is handled or given up; where a reconnect resumes
  * @param openGaps ids below the highest not seen yet, as ranges

@@ -65,12 +65,6 @@ class DemoStream implements SmartLifecycle {
 		return this.executor != null;
 	}
 
-	// Before the subscription (which has the default, highest phase), so the stream starts after it connects.
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1;
-	}
-
 	private void step() {
 		if (this.script.isEmpty()) {
 			writeScript();
