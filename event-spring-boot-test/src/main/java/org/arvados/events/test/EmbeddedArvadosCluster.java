@@ -1,0 +1,36 @@
+package org.arvados.events.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs a {@link FakeArvadosCluster} for the Spring test context of the annotated class.
+ *
+ * <p>The context gets {@code arvados.events.endpoint} and {@code arvados.events.token} pointing at
+ * the cluster (ahead of every other property source), and the cluster itself as the bean
+ * {@code fakeArvadosCluster}, to emit events from tests. The cluster closes with the context;
+ * classes with the same attributes share a cached context, and so a cluster.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+public @interface EmbeddedArvadosCluster {
+
+	/** How old a row may be and still be replayed after {@code last_log_id}, in seconds. */
+	long replayWindowSeconds() default 600;
+
+	/** Keepalive period and write deadline of the WebSocket server, in milliseconds. */
+	long keepaliveMillis() default 60_000;
+
+	/** Frames a connection may have waiting before a live event closes it. */
+	int clientQueueCapacity() default 64;
+
+	/** Whether the discovery document advertises the WebSocket URL. */
+	boolean advertiseWebsocket() default true;
+
+}

@@ -1,0 +1,196 @@
+package org.arvados.events.test.websocket;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+import org.arvados.events.test.format.QueryString;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.WebSocketServer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java-WebSocket side of the fake arvados-ws: routes handshakes like its {@code router.go},
+ * records what clients send, and hands each accepted socket to a {@link ClientConnection}.
+ */
+final class ArvadosWebSocketServer extends WebSocketServer {
+
+	private static final Logger logger = LoggerFactory.getLogger(ArvadosWebSocketServer.class);
+
+	static final String PATH = "/websocket";
+
+	/** The v1 endpoint: the upgrade succeeds, then the server closes at once. */
+	private static final String V1_PATH = "/arvados/v1/events.ws";
+
+	private static final String REJECTED = "rejected";
+
+	private final BiFunction<WebSocket, String, ClientConnection> connectionFactory;
+
+	private final Map<WebSocket, ClientConnection> connections = new ConcurrentHashMap<>();
+
+	private final CountDownLatch started = new CountDownLatch(1);
+
+	private final AtomicBoolean refusing = new AtomicBoolean();
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private final AtomicInteger opened = new AtomicInteger();
+
+	private final List<String> tokens = Collections.synchronizedList(new ArrayList<>());
+
+	private final List<String> clientMessages = Collections.synchronizedList(new ArrayList<>());
+
+	private volatile @Nullable Exception startFailure;
+
+	ArvadosWebSocketServer(BiFunction<WebSocket, String, ClientConnection> connectionFactory) {
+		super(new InetSocketAddress("127.0.0.1", 0), List.of(new RejectingDraft()));
+		this.connectionFactory = connectionFactory;
+		setReuseAddr(true);
+		setTcpNoDelay(true);
+		setConnectionLostTimeout(0);  // arvados-ws never pings
+		setDaemon(true);
+	}
+
+	/** Starts listening and waits until the port is bound. */
+	void startAndWait(Duration timeout) throws InterruptedException {
+		start();
+		if (!this.started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("WebSocket server did not start within " + timeout);
+		}
+		Exception failure = this.startFailure;
+		if (failure != null) {
+			throw new IllegalStateException("WebSocket server failed to start", failure);
+		}
+	}
+
+	@Override
+	public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket socket, Draft draft,
+			ClientHandshake request) throws InvalidDataException {
+		ServerHandshakeBuilder response = super.onWebsocketHandshakeReceivedAsServer(socket, draft, request);
+		String target = request.getResourceDescriptor();
+		int query = target.indexOf('?');
+		String path = (query < 0) ? target : target.substring(0, query);
+		if (!PATH.equals(path) && !V1_PATH.equals(path)) {
+			return reject(socket, response, 404);
+		}
+		if (this.refusing.get()) {
+			return reject(socket, response, 503);
+		}
+		this.accepted.incrementAndGet();
+		if (PATH.equals(path)) {
+			this.tokens.add(QueryString.parse((query < 0) ? null : target.substring(query + 1))
+				.getOrDefault("api_token", ""));
+		}
+		return response;
+	}
+
+	@Override
+	public void onOpen(WebSocket socket, ClientHandshake handshake) {
+		if (REJECTED.equals(socket.getAttachment())) {
+			((WebSocketImpl) socket).flushAndClose(CloseFrame.NEVER_CONNECTED, "rejected", false);
+		}
+		else if (handshake.getResourceDescriptor().startsWith(V1_PATH)) {
+			socket.close(CloseFrame.NORMAL);
+		}
+		else {
+			String name = "fake-arvados-ws-" + this.opened.incrementAndGet();
+			this.connections.put(socket, this.connectionFactory.apply(socket, name));
+		}
+	}
+
+	@Override
+	public void onMessage(WebSocket socket, String message) {
+		this.clientMessages.add(message);
+		ClientConnection connection = this.connections.get(socket);
+		if (connection != null) {
+			connection.receive(message);
+		}
+	}
+
+	/** arvados-ws reads binary frames like text ones. */
+	@Override
+	public void onMessage(WebSocket socket, ByteBuffer message) {
+		onMessage(socket, StandardCharsets.UTF_8.decode(message).toString());
+	}
+
+	@Override
+	public void onClose(WebSocket socket, int code, String reason, boolean remote) {
+		ClientConnection connection = this.connections.remove(socket);
+		if (connection != null) {
+			connection.release();
+		}
+	}
+
+	@Override
+	public void onError(@Nullable WebSocket socket, Exception ex) {
+		if (socket == null && this.started.getCount() > 0) {
+			this.startFailure = ex;
+			this.started.countDown();
+		}
+		else {
+			logger.debug("WebSocket error on {}", (socket != null) ? socket.getRemoteSocketAddress() : "server", ex);
+		}
+	}
+
+	@Override
+	public void onStart() {
+		this.started.countDown();
+	}
+
+	Collection<ClientConnection> connections() {
+		return this.connections.values();
+	}
+
+	Collection<WebSocket> sockets() {
+		return this.connections.keySet();
+	}
+
+	void setRefusing(boolean refusing) {
+		this.refusing.set(refusing);
+	}
+
+	int accepted() {
+		return this.accepted.get();
+	}
+
+	List<String> tokens() {
+		return copy(this.tokens);
+	}
+
+	List<String> clientMessages() {
+		return copy(this.clientMessages);
+	}
+
+	private static ServerHandshakeBuilder reject(WebSocket socket, ServerHandshakeBuilder response, int status) {
+		socket.setAttachment(REJECTED);
+		RejectingDraft.reject(response, status);
+		return response;
+	}
+
+	private static List<String> copy(List<String> list) {
+		synchronized (list) {
+			return List.copyOf(list);
+		}
+	}
+
+}

@@ -1,0 +1,165 @@
+package org.arvados.events.test.websocket;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection's bounded outgoing queue and the one thread that drains it, as in arvados-ws
+ * ({@code handler.go}).
+ *
+ * <p>Java-WebSocket sends asynchronously into an unbounded buffer, so before each frame the writer
+ * waits until that buffer holds less than {@value #MAX_UNWRITTEN_BYTES} bytes not yet taken by
+ * the socket: a client that stops reading then backs up into this queue, where overflow is
+ * detected, while a reading client still gets frames back to back. If the buffer does not drain
+ * within the write timeout (arvados-ws' {@code SendTimeout}), the connection is dropped without a
+ * close frame, as the real server drops it when a write times out.
+ */
+final class Outbound {
+
+	private static final Logger logger = LoggerFactory.getLogger(Outbound.class);
+
+	/** About one socket buffer's worth: small frames pipeline, a large one waits for the last. */
+	static final int MAX_UNWRITTEN_BYTES = 64 * 1024;
+
+	private static final int SPINS_BEFORE_PARKING = 100;
+
+	private final WebSocketImpl socket;
+
+	private final BlockingQueue<OutgoingFrame> queue;
+
+	private final int capacity;
+
+	private final long writeTimeoutNanos;
+
+	private final BooleanSupplier silent;
+
+	private final Thread writer;
+
+	private long lastMsgId;
+
+	private volatile boolean closed;
+
+	Outbound(WebSocketImpl socket, int capacity, Duration writeTimeout, BooleanSupplier silent, String name) {
+		this.socket = socket;
+		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.capacity = capacity;
+		this.writeTimeoutNanos = writeTimeout.toNanos();
+		this.silent = silent;
+		this.writer = new Thread(this::drain, name + "-writer");
+		this.writer.setDaemon(true);
+	}
+
+	void start() {
+		this.writer.start();
+	}
+
+	/**
+	 * Queues a frame without waiting. While the cluster is silent the frame is dropped (and
+	 * reported as queued): a half-open socket swallows everything.
+	 * @return false if the queue is full
+	 */
+	boolean offer(OutgoingFrame frame) {
+		return this.silent.getAsBoolean() || this.queue.offer(frame);
+	}
+
+	/**
+	 * Queues a replayed frame with arvados-ws' flow control: wait in 100 ms steps while the queue
+	 * is more than half full, then wait for room.
+	 * @return false if the connection closed meanwhile
+	 */
+	boolean offerPaced(OutgoingFrame frame) throws InterruptedException {
+		while (this.queue.size() * 2 > this.capacity) {
+			if (isClosing()) {
+				return false;
+			}
+			Thread.sleep(100);
+		}
+		while (!offerWithin(frame, 100)) {
+			if (isClosing()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Queues a keepalive if nothing else is waiting, as the server's ticker does. */
+	void keepalive() {
+		if (this.queue.isEmpty()) {
+			offer(OutgoingFrame.KEEPALIVE);
+		}
+	}
+
+	void close() {
+		this.closed = true;
+		this.writer.interrupt();
+	}
+
+	private boolean isClosing() {
+		return this.closed || !this.socket.isOpen();
+	}
+
+	private boolean offerWithin(OutgoingFrame frame, long millis) throws InterruptedException {
+		return this.silent.getAsBoolean() || this.queue.offer(frame, millis, TimeUnit.MILLISECONDS);
+	}
+
+	private void drain() {
+		try {
+			while (!isClosing()) {
+				OutgoingFrame frame = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (frame == null || this.silent.getAsBoolean()) {
+					continue;
+				}
+				if (!awaitRoom()) {
+					logger.warn("Dropping connection from {}: write timed out", this.socket.getRemoteSocketAddress());
+					this.socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "write timeout");
+					return;
+				}
+				this.socket.send(frame.render(() -> ++this.lastMsgId));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (WebsocketNotConnectedException ex) {
+			// closed between the check and the send: nothing left to write to
+		}
+	}
+
+	/** Waits until the library's buffer has room for another frame; false on timeout. */
+	private boolean awaitRoom() {
+		long deadline = System.nanoTime() + this.writeTimeoutNanos;
+		int spins = 0;
+		while (unwrittenBytes() > MAX_UNWRITTEN_BYTES && this.socket.isOpen()) {
+			if (System.nanoTime() - deadline > 0) {
+				return false;
+			}
+			if (spins++ < SPINS_BEFORE_PARKING) {
+				Thread.onSpinWait();
+			}
+			else {
+				LockSupport.parkNanos(50_000);
+			}
+		}
+		return true;
+	}
+
+	private long unwrittenBytes() {
+		long bytes = 0;
+		for (ByteBuffer buffer : this.socket.outQueue) {
+			bytes += buffer.remaining();
+		}
+		return bytes;
+	}
+
+}

@@ -1,0 +1,146 @@
+package org.arvados.events.test.websocket;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import org.arvados.events.test.LogEntry;
+import org.arvados.events.test.store.LogStore;
+import org.java_websocket.WebSocket;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fake arvados-ws service: a WebSocket server on loopback that streams the store's commits to
+ * subscribed connections, plus the switches tests use to misbehave like a real deployment.
+ */
+public final class WebSocketEndpoint implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+	private final ArvadosWebSocketServer server;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final AtomicBoolean silent = new AtomicBoolean();
+
+	private final AtomicInteger overflowCloses = new AtomicInteger();
+
+	private final String url;
+
+	private WebSocketEndpoint(LogStore store, WebSocketSettings settings, @Nullable SSLContext tls) {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "fake-arvados-ws-timer");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.server = new ArvadosWebSocketServer((socket, name) -> new ClientConnection(socket, name, store, settings,
+				this.scheduler, this.silent::get, this.overflowCloses::incrementAndGet));
+		if (tls != null) {
+			this.server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
+		}
+		try {
+			this.server.startAndWait(START_TIMEOUT);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting the WebSocket server", ex);
+		}
+		this.url = ((tls != null) ? "wss" : "ws") + "://127.0.0.1:" + this.server.getPort() + ArvadosWebSocketServer.PATH;
+		store.onCommit(this::fanOut);
+	}
+
+	/** Starts a server on a free loopback port; TLS ({@code wss://}) when {@code tls} is given. */
+	public static WebSocketEndpoint start(LogStore store, WebSocketSettings settings, @Nullable SSLContext tls) {
+		return new WebSocketEndpoint(store, settings, tls);
+	}
+
+	/** The URL the discovery document advertises, {@code ws://127.0.0.1:PORT/websocket}. */
+	public String url() {
+		return this.url;
+	}
+
+	public void sendRaw(String frame) {
+		this.server.connections().forEach((connection) -> connection.sendRaw(frame));
+	}
+
+	/** Closes every socket without a close frame, like a crashed server or a lost network. */
+	public void dropConnections() {
+		for (WebSocket socket : this.server.sockets()) {
+			socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the fake cluster");
+		}
+	}
+
+	public void closeConnections() {
+		this.server.connections().forEach(ClientConnection::closeNormally);
+	}
+
+	public void setSilent(boolean silent) {
+		this.silent.set(silent);
+	}
+
+	public void setRefuseConnections(boolean refuse) {
+		this.server.setRefusing(refuse);
+	}
+
+	public int openConnections() {
+		return (int) this.server.sockets().stream().filter(WebSocket::isOpen).count();
+	}
+
+	public int connectionsAccepted() {
+		return this.server.accepted();
+	}
+
+	public int overflowCloses() {
+		return this.overflowCloses.get();
+	}
+
+	public List<String> clientMessages() {
+		return this.server.clientMessages();
+	}
+
+	public List<String> tokensSeen() {
+		return this.server.tokens();
+	}
+
+	/** Drops the connections (a stopping arvados-ws sends no close frame) and frees the port. */
+	@Override
+	public void close() {
+		dropConnections();
+		try {
+			this.server.stop(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.scheduler.shutdownNow();
+		}
+	}
+
+	/** Runs inside the store's commit lock: never blocks, a full queue closes its connection. */
+	private void fanOut(LogEntry entry) {
+		Supplier<EventFrame> frame = new Supplier<>() {
+
+			private @Nullable EventFrame encoded;
+
+			@Override
+			public EventFrame get() {
+				if (this.encoded == null) {
+					this.encoded = EventFrame.of(entry);
+				}
+				return this.encoded;
+			}
+
+		};
+		this.server.connections().forEach((connection) -> connection.deliver(entry, frame));
+	}
+
+}

@@ -1,0 +1,152 @@
+package org.arvados.events.test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The ways the fake cluster misbehaves on purpose: closes with and without a close frame, queue
+ * overflow, silence, refused handshakes, keepalives and raw frames.
+ */
+class FaultInjectionTests {
+
+	@Test
+	void keepalivesArriveWhileTheQueueIsIdle() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().keepaliveInterval(Duration.ofMillis(100)).start();
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+			client.send("{\"method\":\"subscribe\"}");
+			assertThat(client.awaitMessages(3)).containsExactly("{\"status\":200}", "{}", "{}");
+		}
+	}
+
+	@Test
+	void dropConnectionsClosesWithoutACloseFrame() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+			client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+			cluster.dropConnections();
+			// 1006 is what the JDK client reports when the TCP stream ends without a close frame
+			assertThat(client.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1006);
+			await().until(() -> cluster.openConnections() == 0);
+		}
+	}
+
+	@Test
+	void closeConnectionsSendsCloseCode1000() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+			client.awaitMessages(0);
+			await().until(() -> cluster.openConnections() == 1);
+			cluster.closeConnections();
+			assertThat(client.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1000);
+			await().until(() -> cluster.openConnections() == 0);
+		}
+	}
+
+	@Test
+	void aClientThatStopsReadingIsClosedWhenItsQueueOverflows() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().clientQueueCapacity(8).start();
+				TestWebSocketClient reader = TestWebSocketClient.connect(cluster);
+				TestWebSocketClient stalled = TestWebSocketClient.connect(HttpClient.newHttpClient(),
+						cluster.websocketUrl(), false)) {
+			reader.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+			stalled.send("{\"method\":\"subscribe\"}");
+			await().until(() -> cluster.clientMessages().size() == 2);
+			Map<String, Object> large = Map.of("text", "x".repeat(256 * 1024));
+			String object = FakeArvadosCluster.uuid("dz642");
+			// Paced by the reading client, so only a client that stops reading can fall behind.
+			for (int i = 1; i <= 2000 && cluster.overflowCloses() == 0; i++) {
+				cluster.emit("stderr", object, large);
+				int expected = i + 1;
+				await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+					.until(() -> reader.messageCount() == expected);
+			}
+			assertThat(cluster.overflowCloses()).isEqualTo(1);
+			assertThat(cluster.log()).hasSizeGreaterThan(9);
+			cluster.emit("stderr", object, large);  // a closing connection takes no more events
+			assertThat(cluster.overflowCloses()).isEqualTo(1);
+			assertThat(cluster.openConnections()).isEqualTo(1);
+			stalled.startReading();
+			assertThat(stalled.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1000);
+			assertThat(stalled.messages().get(0)).isEqualTo("{\"status\":200}");
+			assertThat(stalled.messages().get(1)).contains("\"id\":1,\"msgID\":1,");
+		}
+	}
+
+	@Test
+	void aSilentClusterWritesNothingButStillStoresEvents() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder()
+			.keepaliveInterval(Duration.ofMillis(50))
+			.firstId(10)
+			.start();
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+			cluster.setSilent(true);
+			client.send("{\"method\":\"subscribe\"}");
+			LogEntry missed = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(client.messages()::isEmpty);
+			cluster.setSilent(false);
+			client.send("{\"method\":\"subscribe\",\"last_log_id\":" + (missed.id() - 1) + "}");
+			await().until(() -> client.messages().stream().anyMatch((frame) -> frame.contains("\"id\":" + missed.id() + ",")));
+			// the reply to the subscribe sent while silent was swallowed: one status only
+			assertThat(client.messages()).filteredOn((frame) -> !frame.equals("{}")).hasSize(2).contains("{\"status\":200}");
+			assertThat(cluster.log()).containsExactly(missed);
+		}
+	}
+
+	@Test
+	void refusedHandshakesGet503AndOtherPaths404() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start()) {
+			HttpClient http = HttpClient.newHttpClient();
+			cluster.setRefuseConnections(true);
+			assertThatThrownBy(() -> TestWebSocketClient.connect(http, cluster.websocketUrl(), true))
+				.isInstanceOf(CompletionException.class)
+				.cause()
+				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(503));
+			String elsewhere = cluster.websocketUrl().replace("/websocket", "/elsewhere");
+			assertThatThrownBy(() -> TestWebSocketClient.connect(http, elsewhere, true))
+				.cause()
+				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(404));
+			assertThat(cluster.connectionsAccepted()).isZero();
+			cluster.setRefuseConnections(false);
+			try (TestWebSocketClient client = TestWebSocketClient.connect(http, cluster.websocketUrl(), true)) {
+				client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+			}
+			assertThat(cluster.connectionsAccepted()).isEqualTo(1);
+			assertThat(cluster.tokensSeen()).containsExactly("");
+		}
+	}
+
+	@Test
+	void theV1EndpointClosesAtOnce() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
+				TestWebSocketClient client = TestWebSocketClient.connect(HttpClient.newHttpClient(),
+						URI.create(cluster.websocketUrl()).resolve("/arvados/v1/events.ws").toString(), true)) {
+			assertThat(client.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1000);
+		}
+	}
+
+	@Test
+	void rawFramesReachEveryConnection() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
+				TestWebSocketClient first = TestWebSocketClient.connect(cluster);
+				TestWebSocketClient second = TestWebSocketClient.connect(cluster)) {
+			await().until(() -> cluster.openConnections() == 2);
+			cluster.sendRaw("{not json");
+			assertThat(first.awaitMessages(1)).containsExactly("{not json");
+			assertThat(second.awaitMessages(1)).containsExactly("{not json");
+		}
+	}
+
+}
