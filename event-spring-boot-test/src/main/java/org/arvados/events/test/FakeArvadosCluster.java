@@ -125,8 +125,9 @@ public final class FakeArvadosCluster implements AutoCloseable {
 
 	/**
 	 * While true, writes nothing at all to any connection, old or new (no events, replies or
-	 * keepalives): a half-open socket as the client sees it. Commits are still stored and can be
-	 * replayed or listed later.
+	 * keepalives): a half-open socket as the client sees it. A connection that went silent stays
+	 * silent for good, as a half-open socket does; connections opened after {@code setSilent(false)}
+	 * work again. Commits are still stored and can be replayed or listed later.
 	 */
 	public void setSilent(boolean silent) {
 		this.websocket.setSilent(silent);

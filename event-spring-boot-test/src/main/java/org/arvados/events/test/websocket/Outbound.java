@@ -50,6 +50,8 @@ final class Outbound {
 
 	private volatile boolean closed;
 
+	private volatile boolean halfOpen;
+
 	Outbound(WebSocketImpl socket, int capacity, Duration writeTimeout, BooleanSupplier silent, String name) {
 		this.socket = socket;
 		this.queue = new ArrayBlockingQueue<>(capacity);
@@ -65,12 +67,12 @@ final class Outbound {
 	}
 
 	/**
-	 * Queues a frame without waiting. While the cluster is silent the frame is dropped (and
+	 * Queues a frame without waiting. Once the connection has gone silent the frame is dropped (and
 	 * reported as queued): a half-open socket swallows everything.
 	 * @return false if the queue is full
 	 */
 	boolean offer(OutgoingFrame frame) {
-		return this.silent.getAsBoolean() || this.queue.offer(frame);
+		return isHalfOpen() || this.queue.offer(frame);
 	}
 
 	/**
@@ -105,19 +107,28 @@ final class Outbound {
 		this.writer.interrupt();
 	}
 
+	// Once silent, always silent: a half-open socket does not come back, and TCP never loses frames
+	// in the middle of a stream that goes on. Only connections opened after the silence work again.
+	private boolean isHalfOpen() {
+		if (!this.halfOpen && this.silent.getAsBoolean()) {
+			this.halfOpen = true;
+		}
+		return this.halfOpen;
+	}
+
 	private boolean isClosing() {
 		return this.closed || !this.socket.isOpen();
 	}
 
 	private boolean offerWithin(OutgoingFrame frame, long millis) throws InterruptedException {
-		return this.silent.getAsBoolean() || this.queue.offer(frame, millis, TimeUnit.MILLISECONDS);
+		return isHalfOpen() || this.queue.offer(frame, millis, TimeUnit.MILLISECONDS);
 	}
 
 	private void drain() {
 		try {
 			while (!isClosing()) {
 				OutgoingFrame frame = this.queue.poll(100, TimeUnit.MILLISECONDS);
-				if (frame == null || this.silent.getAsBoolean()) {
+				if (frame == null || isHalfOpen()) {
 					continue;
 				}
 				if (!awaitRoom()) {

@@ -1,0 +1,81 @@
+package org.arvados.events.stream;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.arvados.events.ArvadosEvent;
+import org.arvados.events.annotation.EventHandler;
+import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
+import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.test.FakeArvadosCluster;
+import org.arvados.events.test.LogEntry;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the end-to-end tests share: a context on the real auto-configuration pointed at a fake cluster, and a
+ * handler that records what it is given.
+ */
+final class StreamTestSupport {
+
+	/** Distinctive, so that a leak is easy to find in captured output. */
+	static final String TOKEN = "v2/zzzzz-gj3su-tok3nn0tt0b3l0gg3d/Xyzzy-s3cr3t-Plugh";
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	private StreamTestSupport() {
+	}
+
+	static FakeArvadosCluster.Builder cluster() {
+		return FakeArvadosCluster.builder().token(TOKEN);
+	}
+
+	static ApplicationContextRunner runner(FakeArvadosCluster cluster, String... properties) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
+					ArvadosEventsAutoConfiguration.class))
+			.withUserConfiguration(Recorder.class)
+			.withPropertyValues("arvados.events.endpoint=" + cluster.endpoint(), "arvados.events.token=" + cluster.token(),
+					"arvados.events.reconnect.initial-interval=50ms", "arvados.events.reconnect.max-interval=500ms",
+					"arvados.events.reconnect.jitter=10ms")
+			.withPropertyValues(properties);
+	}
+
+	static Recorder awaitSubscribed(AssertableApplicationContext context) {
+		ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+		await().atMost(WAIT).until(() -> subscription.state().connected());
+		return context.getBean(Recorder.class);
+	}
+
+	static LogEntry emit(FakeArvadosCluster cluster) {
+		return cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of("new_attributes", Map.of("name", "n")));
+	}
+
+	static List<Long> ids(List<LogEntry> entries) {
+		return entries.stream().map(LogEntry::id).toList();
+	}
+
+	/** Records every event handed to it, in order. */
+	static class Recorder {
+
+		final List<ArvadosEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		void record(ArvadosEvent event) {
+			this.events.add(event);
+		}
+
+		List<Long> ids() {
+			return this.events.stream().map(ArvadosEvent::id).toList();
+		}
+
+	}
+
+}
