@@ -1,0 +1,77 @@
+package org.arvados.events.stream;
+
+import org.arvados.events.stream.StreamTestSupport.Recorder;
+import org.arvados.events.test.FakeArvadosCluster;
+import org.arvados.events.test.LogEntry;
+import org.arvados.events.test.SelfSignedCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.arvados.events.stream.StreamTestSupport.WAIT;
+import static org.arvados.events.stream.StreamTestSupport.awaitSubscribed;
+import static org.arvados.events.stream.StreamTestSupport.cluster;
+import static org.arvados.events.stream.StreamTestSupport.emit;
+import static org.arvados.events.stream.StreamTestSupport.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * TLS against a cluster with a self-signed certificate: refused unless {@code insecure} says otherwise.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TlsStreamTests {
+
+	private static SelfSignedCertificate certificate;
+
+	@BeforeAll
+	static void generateCertificate() {
+		certificate = SelfSignedCertificate.generate();
+	}
+
+	@AfterEach
+	void theTokenIsNeverLogged(CapturedOutput output) {
+		assertThat(output.getAll()).isNotEmpty().doesNotContain(StreamTestSupport.TOKEN);
+	}
+
+	@Test
+	void anUntrustedCertificateIsRefusedOnDiscovery(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
+			assertThat(cluster.endpoint()).startsWith("https://");
+			runner(cluster).run((context) -> {
+				await().atMost(WAIT)
+					.until(() -> output.getAll().contains("Cannot find the WebSocket URL of " + cluster.endpoint()));
+				assertThat(output).contains("SSLHandshakeException");
+				assertThat(cluster.connectionsAccepted()).isZero();
+			});
+		}
+	}
+
+	@Test
+	void anUntrustedCertificateIsRefusedOnTheWebSocket(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
+			assertThat(cluster.websocketUrl()).startsWith("wss://");
+			runner(cluster, "arvados.events.websocket-url=" + cluster.websocketUrl()).run((context) -> {
+				await().atMost(WAIT).until(() -> output.getAll().contains("Cannot connect to " + cluster.websocketUrl()));
+				assertThat(cluster.connectionsAccepted()).isZero();
+			});
+		}
+	}
+
+	@Test
+	void insecureTrustsItAndSaysSoOnce(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
+			runner(cluster, "arvados.events.insecure=true").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry event = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(event.id()));
+				assertThat(output.getAll().split("TLS verification is OFF", -1)).hasSize(2);
+			});
+		}
+	}
+
+}
