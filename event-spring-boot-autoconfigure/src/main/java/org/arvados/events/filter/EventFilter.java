@@ -84,6 +84,14 @@ public record EventFilter(String attribute, String operator, List<String> operan
 		};
 	}
 
+	// Short enough for a log line even with hundreds of operands.
+	@Override
+	public String toString() {
+		String values = (this.operand.size() <= 3) ? String.join(", ", this.operand)
+				: String.join(", ", this.operand.subList(0, 3)) + ", … (" + this.operand.size() + " values)";
+		return this.attribute + " " + this.operator + " [" + values + "]";
+	}
+
 	private @Nullable Object valueOf(ArvadosEvent event) {
 		return switch (this.attribute) {
 			case "id" -> event.id();

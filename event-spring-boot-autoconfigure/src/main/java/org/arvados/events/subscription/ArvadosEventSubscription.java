@@ -2,6 +2,7 @@ package org.arvados.events.subscription;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,6 +59,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	private static final Log logger = LogFactory.getLog(ArvadosEventSubscription.class);
 
 	private static final Duration OFFER_WAIT = Duration.ofMillis(100);
+
+	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
+	private static final int MAX_SUBSCRIBE_BYTES = 4000;
 
 	private final SubscriptionSettings settings;
 
@@ -142,6 +146,12 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
 			executor.execute(this::connect);
 			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+			int subscribeBytes = subscribeMessage(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
+			if (subscribeBytes > MAX_SUBSCRIBE_BYTES) {
+				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
+						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
+						+ "filter values (the starter applies filters on the client as well).");
+			}
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " ("
 					+ (this.position.isStarted() ? "resuming after id " + this.position.lowWaterMark() : "new events only")
 					+ ")");
@@ -245,16 +255,20 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		});
 	}
 
-	private void subscribe(WebSocketConnection current) {
+	private String subscribeMessage(long resumeAfter) {
 		Map<String, Object> message = new LinkedHashMap<>();
 		message.put("method", "subscribe");
 		message.put("filters", this.settings.filters().stream().map(EventFilter::toArvados).toList());
-		long resumeAfter = this.position.isStarted() ? this.position.lowWaterMark() : 0;
 		if (resumeAfter > 0) {
 			message.put("last_log_id", resumeAfter);
 		}
+		return JsonMapper.shared().writeValueAsString(message);
+	}
+
+	private void subscribe(WebSocketConnection current) {
+		long resumeAfter = this.position.isStarted() ? this.position.lowWaterMark() : 0;
 		try {
-			current.send(JsonMapper.shared().writeValueAsString(message));
+			current.send(subscribeMessage(resumeAfter));
 			logger.info("Connected to " + current
 					+ ((resumeAfter > 0) ? ", resuming after id " + resumeAfter : ", new events only"));
 		}
