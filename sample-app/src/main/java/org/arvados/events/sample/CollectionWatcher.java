@@ -22,8 +22,8 @@ class CollectionWatcher {
 	@EventHandler(objectKinds = "arvados#collection")
 	void onCollection(ArvadosEvent event) {
 		this.seen.incrementAndGet();
-		logger.info("#{} {} collection {} name={}", event.id(), event.eventType(), event.objectUuid(),
-				event.newAttributes().getOrDefault("name", event.oldAttributes().get("name")));
+		logger.info("#{} {} collection {} {}", event.id(), event.eventType(), event.objectUuid(),
+				event.newAttributes());
 	}
 
 	long seen() {

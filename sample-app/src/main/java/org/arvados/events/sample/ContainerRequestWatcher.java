@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Follows container requests through their states and says when one is done.
+ * Follows container requests and their containers through their states, and says when a request is done.
  */
 @Component
 class ContainerRequestWatcher {
@@ -23,6 +23,11 @@ class ContainerRequestWatcher {
 	void onChange(ArvadosEvent event) {
 		logger.info("#{} container request {} is {}", event.id(), event.objectUuid(),
 				event.newAttributes().get("state"));
+	}
+
+	@EventHandler(objectKinds = "arvados#container")
+	void onContainer(ArvadosEvent event) {
+		logger.info("#{} container {} is {}", event.id(), event.objectUuid(), event.newAttributes().get("state"));
 	}
 
 	@EventHandler(objectKinds = "arvados#containerRequest", condition = "#event.newAttributes()['state'] == 'Final'")

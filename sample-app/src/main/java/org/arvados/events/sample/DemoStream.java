@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.Transaction;
 import org.jspecify.annotations.Nullable;
@@ -31,12 +32,15 @@ class DemoStream implements SmartLifecycle {
 
 	private final @Nullable FakeArvadosCluster cluster;
 
+	private final ObjectProvider<ArvadosEventSubscription> subscription;
+
 	private final Deque<Runnable> script = new ArrayDeque<>();
 
 	private @Nullable ScheduledExecutorService executor;
 
-	DemoStream(ObjectProvider<FakeArvadosCluster> cluster) {
+	DemoStream(ObjectProvider<FakeArvadosCluster> cluster, ObjectProvider<ArvadosEventSubscription> subscription) {
 		this.cluster = cluster.getIfAvailable();
+		this.subscription = subscription;
 	}
 
 	@Override
@@ -66,6 +70,11 @@ class DemoStream implements SmartLifecycle {
 	}
 
 	private void step() {
+		// The subscription starts from the latest event: play nothing before it listens.
+		ArvadosEventSubscription listening = this.subscription.getIfAvailable();
+		if (listening == null || !listening.state().connected()) {
+			return;
+		}
 		if (this.script.isEmpty()) {
 			writeScript();
 		}

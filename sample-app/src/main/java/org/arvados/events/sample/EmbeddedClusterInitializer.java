@@ -6,9 +6,9 @@ import org.arvados.events.test.FakeArvadosCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
@@ -33,8 +33,11 @@ class EmbeddedClusterInitializer implements ApplicationContextInitializer<Config
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("embeddedArvadosCluster", Map.of("arvados.events.endpoint",
 					cluster.endpoint(), "arvados.events.token", cluster.token(), "arvados.events.insecure", "false")));
-		context.getBeanFactory().registerSingleton("embeddedArvadosCluster", cluster);
-		context.addApplicationListener((ContextClosedEvent event) -> cluster.close());
+		// Destroyed with the beans, after the subscription has stopped: closing it on ContextClosedEvent would pull
+		// the cluster away from a subscription that is still running, and it would try to reconnect.
+		DefaultListableBeanFactory beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();
+		beanFactory.registerSingleton("embeddedArvadosCluster", cluster);
+		beanFactory.registerDisposableBean("embeddedArvadosCluster", cluster::close);
 		logger.info("No Arvados cluster configured (arvados.events.endpoint / ARVADOS_API_HOST): "
 				+ "following an embedded fake cluster at {}", cluster.endpoint());
 	}
