@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.filter.Wildcards;
 
 /**
  * The attribute filters of one {@link EventHandler}: event types, object kinds and object UUID patterns.
@@ -21,7 +22,7 @@ final class EventHandlerMethodFilter {
 	EventHandlerMethodFilter(EventHandler annotation) {
 		this.eventTypes = Set.of(annotation.eventTypes());
 		this.objectKinds = Set.of(annotation.objectKinds());
-		this.objectUuids = Arrays.stream(annotation.objectUuids()).map(EventHandlerMethodFilter::glob).toList();
+		this.objectUuids = Arrays.stream(annotation.objectUuids()).map((pattern) -> Wildcards.compile(pattern, '*', '?', 0)).toList();
 	}
 
 	boolean matches(ArvadosEvent event) {
@@ -29,18 +30,6 @@ final class EventHandlerMethodFilter {
 				&& (this.objectKinds.isEmpty() || this.objectKinds.contains(event.objectKind()))
 				&& (this.objectUuids.isEmpty()
 						|| this.objectUuids.stream().anyMatch((p) -> p.matcher(event.objectUuid()).matches()));
-	}
-
-	static Pattern glob(String pattern) {
-		StringBuilder regex = new StringBuilder();
-		for (char c : pattern.toCharArray()) {
-			regex.append(switch (c) {
-				case '*' -> ".*";
-				case '?' -> ".";
-				default -> Pattern.quote(String.valueOf(c));
-			});
-		}
-		return Pattern.compile(regex.toString());
 	}
 
 }

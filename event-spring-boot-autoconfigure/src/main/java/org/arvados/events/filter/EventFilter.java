@@ -132,16 +132,8 @@ public record EventFilter(String attribute, String operator, List<String> operan
 	}
 
 	private boolean like(String actual, boolean ignoreCase) {
-		StringBuilder regex = new StringBuilder();
-		for (char c : this.operand.get(0).toCharArray()) {
-			regex.append(switch (c) {
-				case '%' -> ".*";
-				case '_' -> ".";
-				default -> Pattern.quote(String.valueOf(c));
-			});
-		}
 		int flags = ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-		return Pattern.compile(regex.toString(), flags | Pattern.DOTALL).matcher(actual).matches();
+		return Wildcards.compile(this.operand.get(0), '%', '_', flags).matcher(actual).matches();
 	}
 
 }
