@@ -92,7 +92,7 @@ public final class ArvadosEventsAutoConfiguration {
 				Clock.systemUTC());
 		return new ArvadosEventSubscription(settings,
 				new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize), urlResolver, checkpointStore,
-				position, properties.getQueueCapacity(), publisher, errorHandler, Clock.systemUTC());
+				position, properties.getQueueCapacity(), publisher, errorHandler);
 	}
 
 	static ExponentialBackOff reconnectBackOff(ArvadosEventsProperties.Reconnect reconnect) {

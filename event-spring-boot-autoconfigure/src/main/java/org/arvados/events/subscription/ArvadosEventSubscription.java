@@ -3,10 +3,8 @@ package org.arvados.events.subscription;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,14 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
-import org.arvados.events.checkpoint.ResumePosition.Acceptance;
-import org.arvados.events.decode.EventDecoder;
-import org.arvados.events.decode.MalformedMessageException;
-import org.arvados.events.decode.ServerMessage;
-import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
 import org.arvados.events.transport.SecretRedactor;
@@ -41,24 +33,20 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * The managed subscription to the cluster's events. Started last and stopped first among the application's
  * lifecycle beans, so every handler is registered before the first event and the web server outlives it.
  * <p>
  * It connects over WebSocket and subscribes with {@code last_log_id} = the {@link ResumePosition resume
- * position}; drops ids it already accepted; applies the configured filters on the client (the server honours
- * only some of them); queues the rest for the {@link EventDispatcher}; reconnects with back-off after any close
- * it did not ask for, and after {@code heartbeat-timeout} of silence (the server sends {@code {}} every
- * minute, so silence means a dead connection). Stopping closes with 1000, lets the dispatcher drain the queue,
- * and always runs the callback.
+ * position}, hands every message to its {@link EventIntake}, and reconnects with back-off after any close it
+ * did not ask for and after {@code heartbeat-timeout} of silence (the server sends {@code {}} every minute, so
+ * silence means a dead or half-open connection). Stopping closes with 1000, lets the queued events reach their
+ * handlers, and always runs the callback.
  */
 public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ArvadosEventSubscription.class);
-
-	private static final Duration OFFER_WAIT = Duration.ofMillis(100);
 
 	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
 	private static final int MAX_SUBSCRIBE_BYTES = 4000;
@@ -69,15 +57,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final WebSocketUrlResolver urlResolver;
 
-	private final EventCheckpointStore checkpointStore;
+	private final EventIntake intake;
 
-	private final Clock clock;
-
-	private final EventDecoder decoder = new EventDecoder();
-
-	private final ResumePosition position;
-
-	private final EventDispatcher dispatcher;
+	private final ReconnectBackOff backOff;
 
 	private final SecretRedactor redactor;
 
@@ -85,13 +67,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final Object lifecycleMonitor = new Object();
 
-	private final Object checkpointMonitor = new Object();
-
 	private final AtomicBoolean reconnectScheduled = new AtomicBoolean();
 
-	private final AtomicBoolean progressed = new AtomicBoolean();
-
-	private final SubscriptionCounters counters = new SubscriptionCounters();
+	private final AtomicLong reconnects = new AtomicLong();
 
 	private volatile boolean running;
 
@@ -101,28 +79,20 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile @Nullable WebSocketConnection connection;
 
-	private volatile long lastReceivedNanos;
-
-	private volatile boolean backPressured;
-
 	private volatile boolean subscribed;
 
-	private @Nullable BackOffExecution backOff;
-
-	private long savedMark = -1;
+	private volatile long lastReceivedNanos;
 
 	public ArvadosEventSubscription(SubscriptionSettings settings, WebSocketTransport transport,
 			WebSocketUrlResolver urlResolver, EventCheckpointStore checkpointStore, ResumePosition position,
-			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
-			Clock clock) {
+			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler) {
 		this.settings = settings;
 		this.transport = transport;
 		this.urlResolver = urlResolver;
-		this.checkpointStore = checkpointStore;
-		this.position = position;
-		this.clock = clock;
 		this.redactor = new SecretRedactor(settings.token());
-		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled);
+		this.intake = new EventIntake(position, settings.filters(), checkpointStore, queueCapacity, publisher,
+				errorHandler, this.redactor);
+		this.backOff = new ReconnectBackOff(settings.reconnectBackOff());
 	}
 
 	@Override
@@ -132,10 +102,16 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			if (!this.positionLoaded) {
-				loadPosition();
+				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
-			this.dispatcher.start();
+			int subscribeBytes = subscribeMessage(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
+			if (subscribeBytes > MAX_SUBSCRIBE_BYTES) {
+				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
+						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
+						+ "filter values (the starter applies filters on the client as well).");
+			}
+			this.intake.dispatcher().start();
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "arvados-events-connect");
 				thread.setDaemon(true);
@@ -146,15 +122,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
 			executor.execute(this::connect);
 			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-			int subscribeBytes = subscribeMessage(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
-			if (subscribeBytes > MAX_SUBSCRIBE_BYTES) {
-				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
-						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
-						+ "filter values (the starter applies filters on the client as well).");
-			}
+			long resumeAfter = this.intake.resumeAfter();
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " ("
-					+ (this.position.isStarted() ? "resuming after id " + this.position.lowWaterMark() : "new events only")
-					+ ")");
+					+ ((resumeAfter > 0) ? "resuming after id " + resumeAfter : "new events only") + ")");
 		}
 	}
 
@@ -175,9 +145,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			if (current != null) {
 				current.close();
 			}
-			this.dispatcher.stop(() -> {
-				saveCheckpoint();
-				logger.info("Stopped following Arvados events at id " + this.position.lowWaterMark());
+			this.intake.dispatcher().stop(() -> {
+				this.intake.saveCheckpoint();
+				logger.info("Stopped following Arvados events at id " + this.intake.resumeAfter());
 				callback.run();
 			});
 		}
@@ -203,26 +173,14 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	// Runs after the lifecycle processor gave up waiting for the drain: abandon what is still queued.
 	@Override
 	public void destroy() {
-		this.dispatcher.stopNow();
+		this.intake.dispatcher().stopNow();
 	}
 
 	/**
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return new SubscriptionState(this.running, this.connection != null && this.subscribed, this.position.highestId(),
-				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
-				this.dispatcher.queueDepth(), this.counters.snapshot());
-	}
-
-	private void loadPosition() {
-		StartFrom startFrom = this.settings.startFrom();
-		switch (startFrom.kind()) {
-			case ID -> this.position.startAfter(startFrom.id() - 1);
-			case CHECKPOINT -> this.checkpointStore.load().ifPresent(this.position::startAfter);
-			case LATEST -> {
-			}
-		}
+		return this.intake.state(this.running, this.connection != null && this.subscribed, this.reconnects.get());
 	}
 
 	private void connect() {
@@ -266,7 +224,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	}
 
 	private void subscribe(WebSocketConnection current) {
-		long resumeAfter = this.position.isStarted() ? this.position.lowWaterMark() : 0;
+		long resumeAfter = this.intake.resumeAfter();
 		try {
 			current.send(subscribeMessage(resumeAfter));
 			logger.info("Connected to " + current
@@ -279,93 +237,22 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private void receive(WebSocketConnection current, String text) {
 		this.lastReceivedNanos = System.nanoTime();
-		ServerMessage message;
-		try {
-			message = this.decoder.decode(text);
-		}
-		catch (MalformedMessageException ex) {
-			this.counters.malformed.incrementAndGet();
-			logger.warn("Skipped a malformed message from " + current + ": " + this.redactor.redact(ex.getMessage()));
-			return;
-		}
-		if (message instanceof ServerMessage.Event event) {
-			accept(current, event.event());
-		}
-		else if (message instanceof ServerMessage.Status status && status.code() == 200) {
-			this.subscribed = true;
-		}
-		else if (message instanceof ServerMessage.Status status) {
-			logger.error("The event server answered " + status.code() + " to the subscription with filters "
-					+ this.settings.filters() + "; check arvados.events.filters");
-		}
-	}
-
-	private void accept(WebSocketConnection current, ArvadosEvent event) {
-		this.counters.received.incrementAndGet();
-		Acceptance acceptance = this.position.accept(event.id());
-		if (acceptance == Acceptance.DUPLICATE) {
-			this.counters.duplicates.incrementAndGet();
-			return;
-		}
-		this.progressed.set(true);
-		if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
-			logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
-		}
-		if (!this.settings.filters().stream().allMatch((filter) -> filter.matches(event))) {
-			this.position.handled(event.id());
-			return;
-		}
-		this.backPressured = true;
-		try {
-			while (!this.dispatcher.offer(event, OFFER_WAIT)) {
-				if (current != this.connection || !this.running) {
-					this.position.release(event.id());
-					return;
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			this.position.release(event.id());
-			Thread.currentThread().interrupt();
-		}
-		finally {
-			this.backPressured = false;
-		}
-	}
-
-	private void handled(ArvadosEvent event) {
-		this.position.handled(event.id());
-		this.counters.handled.incrementAndGet();
-		saveCheckpoint();
-	}
-
-	private void saveCheckpoint() {
-		synchronized (this.checkpointMonitor) {
-			long mark = this.position.lowWaterMark();
-			if (!this.position.isStarted() || mark == this.savedMark) {
-				return;
-			}
-			try {
-				this.checkpointStore.save(mark);
-				this.savedMark = mark;
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Cannot save the Arvados events checkpoint at id " + mark + ": " + ex.getMessage());
+		switch (this.intake.receive(text, current, () -> this.running && current == this.connection)) {
+			case SUBSCRIBED -> this.subscribed = true;
+			case NEW_EVENT -> this.backOff.progressed();
+			case NOTHING_NEW -> {
 			}
 		}
 	}
 
 	private void tick() {
-		int closed = this.position.closeExpiredGaps();
-		if (closed > 0 && logger.isDebugEnabled()) {
-			logger.debug("Closed " + closed + " gap(s) in the event ids after gap-timeout");
-		}
-		saveCheckpoint();
+		this.intake.closeExpiredGaps();
 		WebSocketConnection current = this.connection;
 		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
-		if (current != null && !this.backPressured && silentNanos > this.settings.heartbeatTimeout().toNanos()) {
-			drop(current, "No message from " + current + " for " + Duration.ofNanos(silentNanos).toSeconds()
-					+ " s (the server sends a keepalive every minute), so the connection is presumed dead");
+		if (current != null && !this.intake.isBackPressured()
+				&& silentNanos > this.settings.heartbeatTimeout().toNanos()) {
+			drop(current, "No message from " + current + " for " + Duration.ofNanos(silentNanos).toMillis()
+					+ " ms (the server sends a keepalive every minute), so the connection is presumed dead");
 		}
 	}
 
@@ -385,8 +272,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		if (!this.running || !this.reconnectScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		long delay = nextBackOff();
-		this.counters.reconnects.incrementAndGet();
+		long delay = this.backOff.nextDelay();
+		this.reconnects.incrementAndGet();
 		logger.warn(reason + "; reconnecting in " + delay + " ms");
 		ScheduledExecutorService executor = this.scheduler;
 		try {
@@ -399,24 +286,12 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 	}
 
-	// Waits grow while attempts bring nothing new, and start over once a connection delivered an event.
-	private synchronized long nextBackOff() {
-		if (this.backOff == null || this.progressed.getAndSet(false)) {
-			this.backOff = this.settings.reconnectBackOff().start();
-		}
-		long delay = this.backOff.nextBackOff();
-		if (delay == BackOffExecution.STOP) {
-			this.backOff = this.settings.reconnectBackOff().start();
-			delay = this.backOff.nextBackOff();
-		}
-		return Math.max(0, delay);
-	}
-
 	@Override
 	public String toString() {
 		return "ArvadosEventSubscription[" + this.settings.endpoint() + "]";
 	}
 
+	/** Receives what happens on the connections; only the current one is listened to. */
 	private final class Listener implements TransportListener {
 
 		@Override
@@ -443,26 +318,6 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		@Override
 		public void onClose(WebSocketConnection closed, String reason) {
 			drop(closed, "Connection to " + closed + " " + reason);
-		}
-
-	}
-
-	/** Running totals since the start. */
-	static final class SubscriptionCounters {
-
-		final AtomicLong received = new AtomicLong();
-
-		final AtomicLong handled = new AtomicLong();
-
-		final AtomicLong duplicates = new AtomicLong();
-
-		final AtomicLong malformed = new AtomicLong();
-
-		final AtomicLong reconnects = new AtomicLong();
-
-		SubscriptionState.Counts snapshot() {
-			return new SubscriptionState.Counts(this.received.get(), this.handled.get(), this.duplicates.get(),
-					this.malformed.get(), this.reconnects.get());
 		}
 
 	}
