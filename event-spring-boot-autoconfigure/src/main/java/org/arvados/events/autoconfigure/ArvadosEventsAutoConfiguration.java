@@ -140,14 +140,16 @@ public final class ArvadosEventsAutoConfiguration {
 	static class TomcatWebSocketClientConfiguration {
 
 		// Messages arrive in parts of this size and are joined up to max-message-size, so a small buffer serves
-		// events of any size without holding megabytes per connection.
-		private static final int TEXT_BUFFER_SIZE = 64 * 1024;
+		// events of any size without holding megabytes per connection. Tomcat's client also sizes its socket
+		// reads by the binary buffer: 8 KiB by default, which costs a read completion every dozen small events.
+		private static final int BUFFER_SIZE = 64 * 1024;
 
 		@Bean
 		@ConditionalOnMissingBean
 		WebSocketClient arvadosWebSocketClient(ArvadosConnectionDetails details) {
 			WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-			container.setDefaultMaxTextMessageBufferSize(TEXT_BUFFER_SIZE);
+			container.setDefaultMaxTextMessageBufferSize(BUFFER_SIZE);
+			container.setDefaultMaxBinaryMessageBufferSize(BUFFER_SIZE);
 			StandardWebSocketClient client = new StandardWebSocketClient(container);
 			client.setSslContext(sslContext(details));
 			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000"));

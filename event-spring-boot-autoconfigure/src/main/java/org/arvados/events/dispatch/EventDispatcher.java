@@ -26,6 +26,8 @@ public final class EventDispatcher {
 
 	private static final long POLL_MILLIS = 100;
 
+	private static final int SPINS = 2000;
+
 	private final BlockingQueue<ArvadosEvent> queue;
 
 	private final ApplicationEventPublisher publisher;
@@ -101,7 +103,7 @@ public final class EventDispatcher {
 	private void run() {
 		try {
 			while (true) {
-				ArvadosEvent event = this.queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+				ArvadosEvent event = next();
 				if (event != null) {
 					dispatch(event);
 				}
@@ -124,6 +126,19 @@ public final class EventDispatcher {
 				callback.run();
 			}
 		}
+	}
+
+	// Spin a moment before parking: in a busy stream the next event is microseconds away, and waking a parked
+	// thread costs the socket reader a system call per event.
+	private @Nullable ArvadosEvent next() throws InterruptedException {
+		for (int i = 0; i < SPINS; i++) {
+			ArvadosEvent event = this.queue.poll();
+			if (event != null) {
+				return event;
+			}
+			Thread.onSpinWait();
+		}
+		return this.queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	private void dispatch(ArvadosEvent event) throws InterruptedException {

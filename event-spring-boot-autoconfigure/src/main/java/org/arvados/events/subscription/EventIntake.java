@@ -139,7 +139,7 @@ final class EventIntake {
 		if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
 			logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
 		}
-		if (!this.filters.stream().allMatch((filter) -> filter.matches(event))) {
+		if (!matchesFilters(event)) {
 			this.position.handled(event.id());
 			return Outcome.NEW_EVENT;
 		}
@@ -160,6 +160,16 @@ final class EventIntake {
 			this.backPressured = false;
 		}
 		return Outcome.NEW_EVENT;
+	}
+
+	// A loop, not a stream: this runs for every event on the socket reader's thread.
+	private boolean matchesFilters(ArvadosEvent event) {
+		for (EventFilter filter : this.filters) {
+			if (!filter.matches(event)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void handled(ArvadosEvent event) {

@@ -53,29 +53,47 @@ public final class WebSocketConnection implements WebSocketHandler {
 		if (!(message instanceof TextMessage text)) {
 			return;
 		}
+		String payload = text.getPayload();
+		if (text.isLast() && this.partial.length() == 0 && !this.oversized) {
+			// Most messages arrive whole: no copy.
+			deliver(payload);
+			return;
+		}
 		if (!this.oversized) {
-			if (this.partial.length() + text.getPayload().length() > this.maxMessageSize) {
+			if (this.partial.length() + payload.length() > this.maxMessageSize) {
 				this.oversized = true;
-				logger.error("Skipped a message from " + this.description + " larger than max-message-size ("
-						+ this.maxMessageSize + " characters); raise arvados.events.max-message-size to receive it");
+				reportOversized();
 				this.partial.setLength(0);
 			}
 			else {
-				this.partial.append(text.getPayload());
+				this.partial.append(payload);
 			}
 		}
 		if (text.isLast()) {
-			boolean deliver = !this.oversized;
+			boolean complete = !this.oversized;
 			this.oversized = false;
-			if (deliver) {
+			if (complete) {
 				String whole = this.partial.toString();
 				this.partial.setLength(0);
 				if (this.partial.capacity() > 1 << 20) {
 					this.partial.trimToSize();
 				}
-				this.listener.onMessage(this, whole);
+				deliver(whole);
 			}
 		}
+	}
+
+	private void deliver(String whole) {
+		if (whole.length() > this.maxMessageSize) {
+			reportOversized();
+			return;
+		}
+		this.listener.onMessage(this, whole);
+	}
+
+	private void reportOversized() {
+		logger.error("Skipped a message from " + this.description + " larger than max-message-size ("
+				+ this.maxMessageSize + " characters); raise arvados.events.max-message-size to receive it");
 	}
 
 	@Override
