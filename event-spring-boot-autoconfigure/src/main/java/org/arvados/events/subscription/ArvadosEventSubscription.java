@@ -170,9 +170,12 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return this.running;
 	}
 
-	// Runs after the lifecycle processor gave up waiting for the drain: abandon what is still queued.
+	// Runs after the lifecycle processor gave up waiting for the drain (abandon what is still queued), or
+	// when the context failed to start after this bean had started (nothing stopped it then).
 	@Override
 	public void destroy() {
+		stop(() -> {
+		});
 		this.intake.dispatcher().stopNow();
 	}
 
@@ -243,6 +246,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			case NOTHING_NEW -> {
 			}
 		}
+		// Waiting for room in the queue is not silence on the socket.
+		this.lastReceivedNanos = System.nanoTime();
 	}
 
 	private void tick() {
