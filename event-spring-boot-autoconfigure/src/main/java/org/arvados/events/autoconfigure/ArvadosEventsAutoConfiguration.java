@@ -19,6 +19,7 @@ import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionSettings;
+import org.arvados.events.transport.LatestEventProbe;
 import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
@@ -51,6 +52,9 @@ public final class ArvadosEventsAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(ArvadosEventsAutoConfiguration.class);
 
 	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+
+	/** How far back to look for the newest event at start, as the Python SDK does. */
+	private static final Duration LATEST_EVENT_WINDOW = Duration.ofHours(2);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -86,12 +90,15 @@ public final class ArvadosEventsAutoConfiguration {
 		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
 				properties.getFilters(), StartFrom.parse(properties.getStartFrom()),
 				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout());
+		RestClient restClient = restClient(details);
 		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), properties.getWebsocketUrl(),
-				restClient(details));
+				restClient);
+		LatestEventProbe latestEventProbe = new LatestEventProbe(details.endpoint(), details.token(), restClient,
+				LATEST_EVENT_WINDOW, Clock.systemUTC());
 		ResumePosition position = new ResumePosition(properties.getGapTimeout(), properties.getMaxGaps(),
 				Clock.systemUTC());
-		return new ArvadosEventSubscription(settings,
-				new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize), urlResolver, checkpointStore,
+		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
+		return new ArvadosEventSubscription(settings, transport, urlResolver, latestEventProbe, checkpointStore,
 				position, properties.getQueueCapacity(), publisher, errorHandler);
 	}
 

@@ -22,6 +22,7 @@ import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.transport.LatestEventProbe;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TransportListener;
 import org.arvados.events.transport.WebSocketConnection;
@@ -57,6 +58,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final WebSocketUrlResolver urlResolver;
 
+	private final @Nullable LatestEventProbe latestEventProbe;
+
 	private final EventIntake intake;
 
 	private final ReconnectBackOff backOff;
@@ -75,6 +78,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private boolean positionLoaded;
 
+	private volatile boolean probed;
+
 	private @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable WebSocketConnection connection;
@@ -84,11 +89,13 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	private volatile long lastReceivedNanos;
 
 	public ArvadosEventSubscription(SubscriptionSettings settings, WebSocketTransport transport,
-			WebSocketUrlResolver urlResolver, EventCheckpointStore checkpointStore, ResumePosition position,
-			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler) {
+			WebSocketUrlResolver urlResolver, @Nullable LatestEventProbe latestEventProbe,
+			EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
+			ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler) {
 		this.settings = settings;
 		this.transport = transport;
 		this.urlResolver = urlResolver;
+		this.latestEventProbe = latestEventProbe;
 		this.redactor = new SecretRedactor(settings.token());
 		this.intake = new EventIntake(position, settings.filters(), checkpointStore, queueCapacity, publisher,
 				errorHandler, this.redactor);
@@ -105,7 +112,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
-			int subscribeBytes = subscribeMessage(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
+			int subscribeBytes = subscribeMessage(true, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
 			if (subscribeBytes > MAX_SUBSCRIBE_BYTES) {
 				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
 						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
@@ -122,9 +129,10 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
 			executor.execute(this::connect);
 			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-			long resumeAfter = this.intake.resumeAfter();
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " ("
-					+ ((resumeAfter > 0) ? "resuming after id " + resumeAfter : "new events only") + ")");
+					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
+							: "new events only")
+					+ ")");
 		}
 	}
 
@@ -191,6 +199,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		if (!this.running) {
 			return;
 		}
+		probeLatest();
 		URI url;
 		try {
 			url = this.urlResolver.resolve();
@@ -216,22 +225,44 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		});
 	}
 
-	private String subscribeMessage(long resumeAfter) {
+	// "From now on" needs a position before the first connection, or one that drops before its first event
+	// would resubscribe without last_log_id and lose what happened meanwhile. Asked once; without an answer the
+	// first event that arrives sets the position.
+	private void probeLatest() {
+		if (this.probed || this.latestEventProbe == null || this.intake.isPositionKnown()
+				|| this.settings.startFrom().kind() != StartFrom.Kind.LATEST) {
+			return;
+		}
+		this.probed = true;
+		try {
+			// Nothing visible in the window: whatever comes is new, so start after 0.
+			long newest = this.latestEventProbe.newestId().orElse(0);
+			this.intake.startAfter(newest);
+			logger.debug("Newest event id at start: " + newest);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cannot ask " + this.settings.endpoint() + " for the newest event id ("
+					+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
+		}
+	}
+
+	private String subscribeMessage(boolean resume, long resumeAfter) {
 		Map<String, Object> message = new LinkedHashMap<>();
 		message.put("method", "subscribe");
 		message.put("filters", this.settings.filters().stream().map(EventFilter::toArvados).toList());
-		if (resumeAfter > 0) {
-			message.put("last_log_id", resumeAfter);
+		if (resume) {
+			// The server replays ids above last_log_id, but only when it is not 0: after 0 is asked as after -1.
+			message.put("last_log_id", (resumeAfter != 0) ? resumeAfter : -1);
 		}
 		return JsonMapper.shared().writeValueAsString(message);
 	}
 
 	private void subscribe(WebSocketConnection current) {
+		boolean resume = this.intake.isPositionKnown();
 		long resumeAfter = this.intake.resumeAfter();
 		try {
-			current.send(subscribeMessage(resumeAfter));
-			logger.info("Connected to " + current
-					+ ((resumeAfter > 0) ? ", resuming after id " + resumeAfter : ", new events only"));
+			current.send(subscribeMessage(resume, resumeAfter));
+			logger.info("Connected to " + current + (resume ? ", resuming after id " + resumeAfter : ", new events only"));
 		}
 		catch (IOException | RuntimeException ex) {
 			drop(current, "Cannot subscribe on " + current + ": " + this.redactor.describe(ex));

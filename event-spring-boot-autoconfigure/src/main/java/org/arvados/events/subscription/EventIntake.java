@@ -92,10 +92,26 @@ final class EventIntake {
 	}
 
 	/**
-	 * Where a (re)subscription resumes: after the low-water mark, or 0 for new events only.
+	 * Start after the given id, unless a position is known already.
+	 */
+	void startAfter(long id) {
+		if (!this.position.isStarted()) {
+			this.position.startAfter(id);
+		}
+	}
+
+	/**
+	 * Whether a position is known: an explicit start, a checkpoint, the newest id at start, or a first event.
+	 */
+	boolean isPositionKnown() {
+		return this.position.isStarted();
+	}
+
+	/**
+	 * Where a (re)subscription resumes: after the low-water mark; 0 when no position is known.
 	 */
 	long resumeAfter() {
-		return this.position.isStarted() ? this.position.lowWaterMark() : 0;
+		return this.position.lowWaterMark();
 	}
 
 	/**

@@ -55,6 +55,51 @@ class ResumeAndRejectionTests {
 	}
 
 	@Test
+	void latestStartsAfterTheNewestEventAlreadyThere() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			emit(cluster);
+			LogEntry newest = emit(cluster);
+			runner(cluster).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry fresh = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
+				assertThat(recorder.ids()).containsExactly(fresh.id());
+				assertThat(cluster.clientMessages().get(0)).contains("\"last_log_id\":" + newest.id());
+			});
+		}
+	}
+
+	@Test
+	void aConnectionThatDropsBeforeItsFirstEventLosesNothing() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			emit(cluster);
+			runner(cluster).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				cluster.dropConnections();
+				LogEntry duringOutage = emit(cluster);
+				LogEntry after = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(after.id()));
+				assertThat(recorder.ids()).containsExactly(duringOutage.id(), after.id());
+			});
+		}
+	}
+
+	@Test
+	void withoutAnAnswerFromTheApiNewEventsCountFromTheFirstOne(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			emit(cluster);
+			cluster.revokeToken();
+			runner(cluster).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry fresh = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
+				assertThat(recorder.ids()).containsExactly(fresh.id());
+				assertThat(output).contains("for the newest event id (").contains("401");
+			});
+		}
+	}
+
+	@Test
 	void theCheckpointMovesOnlyAfterTheHandlersReturn() {
 		CountDownLatch gate = new CountDownLatch(1);
 		RecordingStore store = new RecordingStore();

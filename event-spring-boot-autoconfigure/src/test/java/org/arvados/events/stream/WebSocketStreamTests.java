@@ -58,7 +58,9 @@ class WebSocketStreamTests {
 				ArvadosEvent first = recorder.events.get(0);
 				assertThat(first.objectKind()).isEqualTo("arvados#collection");
 				assertThat(first.newAttributes()).containsEntry("name", "n");
-				assertThat(cluster.clientMessages()).first().isEqualTo("{\"method\":\"subscribe\",\"filters\":[]}");
+				// An empty cluster: everything is new, so resume after 0, which the server needs as -1.
+				assertThat(cluster.clientMessages()).first()
+					.isEqualTo("{\"method\":\"subscribe\",\"filters\":[],\"last_log_id\":-1}");
 				assertThat(cluster.tokensSeen()).containsOnly(StreamTestSupport.TOKEN);
 			});
 		}
@@ -136,7 +138,8 @@ class WebSocketStreamTests {
 					await().atMost(WAIT).until(() -> recorder.ids().contains(updated.id()));
 					assertThat(recorder.ids()).containsExactly(created.id(), updated.id());
 					assertThat(cluster.clientMessages().get(0)).isEqualTo("{\"method\":\"subscribe\",\"filters\":"
-							+ "[[\"event_type\",\"in\",[\"create\",\"update\"]],[\"object_uuid\",\"is_a\",\"arvados#collection\"]]}");
+							+ "[[\"event_type\",\"in\",[\"create\",\"update\"]],[\"object_uuid\",\"is_a\",\"arvados#collection\"]],"
+							+ "\"last_log_id\":-1}");
 				});
 		}
 	}
