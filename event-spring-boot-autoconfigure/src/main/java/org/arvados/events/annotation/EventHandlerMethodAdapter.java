@@ -5,6 +5,7 @@ import java.lang.reflect.UndeclaredThrowableException;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,7 +63,19 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 			if (failed == null) {
 				throw ex;
 			}
-			this.errorHandler.getObject().handleError(failed, this.description, cause);
+			reportFailure(failed, cause);
+		}
+	}
+
+	// An error handler that throws must not stop the other handlers either.
+	private void reportFailure(ArvadosEvent event, Throwable cause) {
+		try {
+			this.errorHandler.getIfAvailable(LoggingEventHandlerErrorHandler::new)
+				.handleError(event, this.description, cause);
+		}
+		catch (RuntimeException ex) {
+			logger.error("EventHandlerErrorHandler failed on Arvados event " + event.id() + " from " + this.description
+					+ "; going on", ex);
 		}
 	}
 

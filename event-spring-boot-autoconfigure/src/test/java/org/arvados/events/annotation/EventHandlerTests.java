@@ -67,6 +67,18 @@ class EventHandlerTests {
 	}
 
 	@Test
+	void anErrorHandlerThatThrowsDoesNotStopTheOthersEither() {
+		this.runner.withUserConfiguration(ThrowingHandlers.class)
+			.withBean(EventHandlerErrorHandler.class, () -> (event, handler, error) -> {
+				throw new IllegalStateException("error handler bug");
+			})
+			.run((context) -> {
+				context.publishEvent(event(8, "update", COLLECTION, "arvados#collection", Map.of()));
+				assertThat(context.getBean(ThrowingHandlers.class).seen).containsExactly(8L);
+			});
+	}
+
+	@Test
 	void orderDecidesWhoGoesFirst() {
 		this.runner.withUserConfiguration(OrderedHandlers.class).run((context) -> {
 			context.publishEvent(event(1, "update", COLLECTION, "arvados#collection", Map.of()));

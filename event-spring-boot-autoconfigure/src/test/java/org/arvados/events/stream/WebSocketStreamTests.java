@@ -211,6 +211,22 @@ class WebSocketStreamTests {
 	}
 
 	@Test
+	void aDuplicateFrameIsDropped() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry first = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(first.id()));
+				cluster.sendRaw(recorder.events.get(0).json());
+				LogEntry second = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(second.id()));
+				assertThat(recorder.ids()).containsExactly(first.id(), second.id());
+				assertThat(context.getBean(ArvadosEventSubscription.class).state().counts().duplicates()).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
 	void aFiveMebibyteEventArrivesWhole() {
 		String text = "x".repeat(5 * 1024 * 1024);
 		try (FakeArvadosCluster cluster = cluster().start()) {
