@@ -5,6 +5,7 @@ import java.lang.reflect.UndeclaredThrowableException;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.EventHandlerErrorHandlers;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.jspecify.annotations.Nullable;
 
@@ -63,19 +64,9 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 			if (failed == null) {
 				throw ex;
 			}
-			reportFailure(failed, cause);
-		}
-	}
-
-	// An error handler that throws must not stop the other handlers either.
-	private void reportFailure(ArvadosEvent event, Throwable cause) {
-		try {
-			this.errorHandler.getIfAvailable(LoggingEventHandlerErrorHandler::new)
-				.handleError(event, this.description, cause);
-		}
-		catch (RuntimeException ex) {
-			logger.error("EventHandlerErrorHandler failed on Arvados event " + event.id() + " from " + this.description
-					+ "; going on", ex);
+			// An error handler that throws must not stop the other handlers either.
+			EventHandlerErrorHandler handler = this.errorHandler.getIfAvailable(LoggingEventHandlerErrorHandler::new);
+			EventHandlerErrorHandlers.handleSafely(handler, failed, this.description, cause);
 		}
 	}
 

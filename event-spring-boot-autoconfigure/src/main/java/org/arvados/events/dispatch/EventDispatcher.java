@@ -6,8 +6,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +19,6 @@ import org.springframework.context.ApplicationEventPublisher;
  * never before.
  */
 public final class EventDispatcher {
-
-	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
 
 	private static final long POLL_MILLIS = 100;
 
@@ -147,23 +143,13 @@ public final class EventDispatcher {
 		}
 		catch (RuntimeException ex) {
 			// Only plain @EventListener methods get here: @EventHandler methods report their own failures.
-			reportFailure(event, ex);
+			EventHandlerErrorHandlers.handleSafely(this.errorHandler, event, "an @EventListener for ArvadosEvent", ex);
 		}
 		if (Thread.interrupted()) {
 			// Stopped hard while the handlers ran: they may not have finished, so do not count it as handled.
 			throw new InterruptedException();
 		}
 		this.onHandled.accept(event);
-	}
-
-	private void reportFailure(ArvadosEvent event, RuntimeException ex) {
-		try {
-			this.errorHandler.handleError(event, "an @EventListener for ArvadosEvent", ex);
-		}
-		catch (RuntimeException handlerFailure) {
-			logger.error("EventHandlerErrorHandler failed on Arvados event " + event.id() + "; going on",
-					handlerFailure);
-		}
 	}
 
 }
