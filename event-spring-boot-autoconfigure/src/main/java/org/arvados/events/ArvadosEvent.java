@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param eventType {@code create}, {@code update}, {@code delete} or an application's own type
  * @param eventAt when the change happened
  * @param properties the event's properties (nested maps, lists, strings, numbers, booleans)
- * @param json the message exactly as the server sent it
+ * @param json the message exactly as the WebSocket server sent it, or the list item as JSON
  */
 public record ArvadosEvent(long id, String uuid, String objectUuid, String objectOwnerUuid, String objectKind,
 		String eventType, @Nullable Instant eventAt, Map<String, Object> properties, String json) {

@@ -2,6 +2,7 @@ package org.arvados.events.autoconfigure;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Set;
 
 import org.arvados.events.autoconfigure.MissingArvadosSettingException.Setting;
 import org.jspecify.annotations.Nullable;
@@ -38,11 +39,20 @@ public record ArvadosConnectionDetails(URI endpoint, String token, boolean insec
 		}
 		Boolean insecure = properties.getInsecure();
 		if (insecure == null) {
-			String variable = environment.getProperty("ARVADOS_API_HOST_INSECURE", "");
-			insecure = Boolean.parseBoolean(variable.trim()) || variable.trim().equals("1")
-					|| variable.trim().toLowerCase(Locale.ROOT).equals("yes");
+			insecure = isFlagSet(environment, "ARVADOS_API_HOST_INSECURE");
 		}
 		return new ArvadosConnectionDetails(toUrl(endpoint), token.trim(), insecure);
+	}
+
+	/**
+	 * Whether an Arvados flag variable is set, read as the Python SDK's {@code flag_is_true} does.
+	 * @param environment where to read it
+	 * @param name the variable
+	 * @return whether it is 1, t, true, y or yes, in any case
+	 */
+	static boolean isFlagSet(Environment environment, String name) {
+		String value = environment.getProperty(name, "").trim().toLowerCase(Locale.ROOT);
+		return Set.of("1", "t", "true", "y", "yes").contains(value);
 	}
 
 	// A bare host[:port], as ARVADOS_API_HOST usually holds, means https.

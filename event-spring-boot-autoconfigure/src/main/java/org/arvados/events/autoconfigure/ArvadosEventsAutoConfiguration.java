@@ -19,7 +19,8 @@ import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionSettings;
-import org.arvados.events.transport.LatestEventProbe;
+import org.arvados.events.subscription.Transport;
+import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
@@ -53,9 +54,6 @@ public final class ArvadosEventsAutoConfiguration {
 
 	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
 
-	/** How far back to look for the newest event at start, as the Python SDK does. */
-	private static final Duration LATEST_EVENT_WINDOW = Duration.ofHours(2);
-
 	@Bean
 	@ConditionalOnMissingBean
 	ArvadosConnectionDetails arvadosConnectionDetails(ArvadosEventsProperties properties, Environment environment) {
@@ -79,27 +77,45 @@ public final class ArvadosEventsAutoConfiguration {
 	ArvadosEventSubscription arvadosEventSubscription(ArvadosEventsProperties properties,
 			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
 			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
-			ApplicationEventPublisher publisher) {
+			ApplicationEventPublisher publisher, Environment environment) {
 		Assert.isTrue(properties.getQueueCapacity() > 0, "arvados.events.queue-capacity must be positive");
 		Assert.isTrue(properties.getMaxGaps() > 0, "arvados.events.max-gaps must be positive");
 		Assert.isTrue(isPositive(properties.getHeartbeatTimeout()), "arvados.events.heartbeat-timeout must be positive");
 		Assert.isTrue(isPositive(properties.getGapTimeout()), "arvados.events.gap-timeout must be positive");
+		Assert.isTrue(properties.getWebsocketAttempts() > 0, "arvados.events.websocket-attempts must be positive");
+		Assert.isTrue(isPositive(properties.getWebsocketRetryInterval()),
+				"arvados.events.websocket-retry-interval must be positive");
+		Assert.isTrue(isPositive(properties.getPollInterval()), "arvados.events.poll-interval must be positive");
+		Assert.isTrue(properties.getPollLimit() > 0, "arvados.events.poll-limit must be positive");
+		Assert.isTrue(isPositive(properties.getPollInitialWindow()),
+				"arvados.events.poll-initial-window must be positive");
 		long maxMessageSize = properties.getMaxMessageSize().toBytes();
 		Assert.isTrue(maxMessageSize > 0 && maxMessageSize <= Integer.MAX_VALUE,
 				"arvados.events.max-message-size must be between 1B and 2GB");
 		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
-				properties.getFilters(), StartFrom.parse(properties.getStartFrom()),
-				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout());
+				properties.getFilters(), StartFrom.parse(properties.getStartFrom()), transport(properties, environment),
+				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout(),
+				properties.getWebsocketAttempts(), properties.getWebsocketRetryInterval(), properties.getPollInterval(),
+				properties.getPollLimit(), properties.getPollInitialWindow());
 		RestClient restClient = restClient(details);
 		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), properties.getWebsocketUrl(),
 				restClient);
-		LatestEventProbe latestEventProbe = new LatestEventProbe(details.endpoint(), details.token(), restClient,
-				LATEST_EVENT_WINDOW, Clock.systemUTC());
+		LogsClient logsClient = new LogsClient(details.endpoint(), details.token(), restClient);
 		ResumePosition position = new ResumePosition(properties.getGapTimeout(), properties.getMaxGaps(),
 				Clock.systemUTC());
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
-		return new ArvadosEventSubscription(settings, transport, urlResolver, latestEventProbe, checkpointStore,
+		return new ArvadosEventSubscription(settings, transport, urlResolver, logsClient, checkpointStore,
 				position, properties.getQueueCapacity(), publisher, errorHandler);
+	}
+
+	// As the Python SDK: ARVADOS_DISABLE_WEBSOCKETS=true means polling, unless the property says otherwise.
+	static Transport transport(ArvadosEventsProperties properties, Environment environment) {
+		Transport transport = properties.getTransport();
+		if (transport != null) {
+			return transport;
+		}
+		return ArvadosConnectionDetails.isFlagSet(environment, "ARVADOS_DISABLE_WEBSOCKETS") ? Transport.POLLING
+				: Transport.AUTO;
 	}
 
 	static ExponentialBackOff reconnectBackOff(ArvadosEventsProperties.Reconnect reconnect) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.subscription.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -54,7 +55,7 @@ public class ArvadosEventsProperties {
 
 	/**
 	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest) or an
-	 * event id to start from (within the server's 10-minute replay window).
+	 * event id to start from.
 	 */
 	private String startFrom = "latest";
 
@@ -84,6 +85,40 @@ public class ArvadosEventsProperties {
 	 * Most missing-id ranges to track; beyond it the oldest are given up.
 	 */
 	private int maxGaps = 10_000;
+
+	/**
+	 * Which transport carries the events: 'auto' (WebSocket, polling while the WebSocket is unavailable),
+	 * 'websocket' or 'polling'. Defaults to 'polling' when ARVADOS_DISABLE_WEBSOCKETS is true, else 'auto'.
+	 */
+	private @Nullable Transport transport;
+
+	/**
+	 * Failed WebSocket attempts in a row after which 'auto' falls back to polling. A cluster that advertises no
+	 * websocketUrl falls back at once.
+	 */
+	private int websocketAttempts = 3;
+
+	/**
+	 * While 'auto' is polling, how often to try the WebSocket again.
+	 */
+	private Duration websocketRetryInterval = Duration.ofMinutes(1);
+
+	/**
+	 * Wait between polls of the logs list once a poll has reached the newest event. A full page is followed at
+	 * once by the next.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(15);
+
+	/**
+	 * Most events asked for in one page of the logs list. The server caps it at its MaxItemsPerResponse (1000 by
+	 * default).
+	 */
+	private int pollLimit = 1000;
+
+	/**
+	 * How far back 'latest' looks for the newest matching event to start after.
+	 */
+	private Duration pollInitialWindow = Duration.ofHours(2);
 
 	private final Reconnect reconnect = new Reconnect();
 
@@ -181,6 +216,54 @@ public class ArvadosEventsProperties {
 
 	public void setMaxGaps(int maxGaps) {
 		this.maxGaps = maxGaps;
+	}
+
+	public @Nullable Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(@Nullable Transport transport) {
+		this.transport = transport;
+	}
+
+	public int getWebsocketAttempts() {
+		return this.websocketAttempts;
+	}
+
+	public void setWebsocketAttempts(int websocketAttempts) {
+		this.websocketAttempts = websocketAttempts;
+	}
+
+	public Duration getWebsocketRetryInterval() {
+		return this.websocketRetryInterval;
+	}
+
+	public void setWebsocketRetryInterval(Duration websocketRetryInterval) {
+		this.websocketRetryInterval = websocketRetryInterval;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
+	}
+
+	public int getPollLimit() {
+		return this.pollLimit;
+	}
+
+	public void setPollLimit(int pollLimit) {
+		this.pollLimit = pollLimit;
+	}
+
+	public Duration getPollInitialWindow() {
+		return this.pollInitialWindow;
+	}
+
+	public void setPollInitialWindow(Duration pollInitialWindow) {
+		this.pollInitialWindow = pollInitialWindow;
 	}
 
 	public Reconnect getReconnect() {

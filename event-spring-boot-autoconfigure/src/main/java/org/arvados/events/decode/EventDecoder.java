@@ -2,18 +2,22 @@ package org.arvados.events.decode;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decodes the JSON the Arvados server sends, from the WebSocket (trimmed properties, times with trailing
- * zeros cut) or from the logs list (full properties, nine fraction digits), into {@link ServerMessage}s.
+ * zeros cut) into {@link ServerMessage}s, and from the logs list (full properties, nine fraction digits) into a
+ * {@link LogPage}; both give the same {@link ArvadosEvent}.
  * Unknown fields are ignored; anything that is not a JSON object, or an event without an integer id, is
  * {@link MalformedMessageException malformed}.
  */
@@ -21,7 +25,15 @@ public final class EventDecoder {
 
 	// A private mapper: the application's own may be customised in ways that break decoding. One pass into plain
 	// maps and lists, the form handlers and SpEL conditions read best; no intermediate tree.
-	private final ObjectReader reader = JsonMapper.builder().build().readerFor(Object.class);
+	private final ObjectReader reader;
+
+	private final ObjectWriter writer;
+
+	public EventDecoder() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		this.reader = mapper.readerFor(Object.class);
+		this.writer = mapper.writer();
+	}
 
 	/**
 	 * Decode one message.
@@ -43,11 +55,35 @@ public final class EventDecoder {
 			}
 			throw new MalformedMessageException("Neither an event nor a status", json);
 		}
-		if (!(id instanceof Integer || id instanceof Long
-				|| (id instanceof BigInteger big && big.bitLength() < Long.SIZE))) {
+		if (!isLong(id)) {
 			throw new MalformedMessageException("Event id is not an integer", json);
 		}
 		return new ServerMessage.Event(toEvent(((Number) id).longValue(), message, json));
+	}
+
+	/**
+	 * Decode one page of {@code GET /arvados/v1/logs}. An item without an integer id is skipped and counted.
+	 * @param json the response body
+	 * @return the page
+	 * @throws MalformedMessageException if the body is not a list with {@code items}
+	 */
+	public LogPage decodeList(String json) {
+		if (!(read(json) instanceof Map<?, ?> list) || !(list.get("items") instanceof List<?> items)) {
+			throw new MalformedMessageException("Not a list of logs", json);
+		}
+		List<ArvadosEvent> events = new ArrayList<>(items.size());
+		for (Object item : items) {
+			if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
+				// The item's own JSON, for handlers that read ArvadosEvent.json(); the page is one text.
+				events.add(toEvent(((Number) log.get("id")).longValue(), log, this.writer.writeValueAsString(log)));
+			}
+		}
+		return new LogPage(events, items.size());
+	}
+
+	private static boolean isLong(@Nullable Object id) {
+		return id instanceof Integer || id instanceof Long
+				|| (id instanceof BigInteger big && big.bitLength() < Long.SIZE);
 	}
 
 	private @Nullable Object read(String json) {

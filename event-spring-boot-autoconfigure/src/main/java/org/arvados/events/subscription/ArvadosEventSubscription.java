@@ -4,28 +4,38 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.decode.ServerMessage;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
-import org.arvados.events.transport.LatestEventProbe;
+import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.lifecycle.TransportSwitchedEvent;
+import org.arvados.events.subscription.EventIntake.Outcome;
+import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
+import org.arvados.events.transport.TokenRejectedException;
 import org.arvados.events.transport.TransportListener;
 import org.arvados.events.transport.WebSocketConnection;
+import org.arvados.events.transport.WebSocketNotAdvertisedException;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +49,17 @@ import org.springframework.context.SmartLifecycle;
  * The managed subscription to the cluster's events. Started last and stopped first among the application's
  * lifecycle beans, so every handler is registered before the first event and the web server outlives it.
  * <p>
- * It connects over WebSocket and subscribes with {@code last_log_id} = the {@link ResumePosition resume
- * position}, hands every message to its {@link EventIntake}, and reconnects with back-off after any close it
- * did not ask for and after {@code heartbeat-timeout} of silence (the server sends {@code {}} every minute, so
- * silence means a dead or half-open connection). Stopping closes with 1000, lets the queued events reach their
- * handlers, and always runs the callback.
+ * Over WebSocket it subscribes with {@code last_log_id} = the {@link ResumePosition resume position}, holds the
+ * live events while it catches up through the logs list from that position, then streams; it reconnects with
+ * back-off after any close it did not ask for and after {@code heartbeat-timeout} of silence (the server sends
+ * {@code {}} every minute, so silence means a dead or half-open connection). When the WebSocket is unavailable
+ * ({@link Transport#AUTO}), or never wanted ({@link Transport#POLLING}), it polls the logs list instead, and in
+ * {@code AUTO} tries the WebSocket again now and then. Each hand-over starts at the resume position, so nothing
+ * is lost or repeated. Stopping closes with 1000, lets the queued events reach their handlers, and always runs
+ * the callback.
+ * <p>
+ * Connecting, catching up and polling run on one thread, one step at a time; the socket reader only decodes,
+ * holds or queues.
  */
 public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean {
 
@@ -52,19 +68,26 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
 	private static final int MAX_SUBSCRIBE_BYTES = 4000;
 
+	/** A rejected token stays rejected until someone changes it: ask again, but rarely. */
+	private static final Duration TOKEN_REJECTED_RETRY = Duration.ofMinutes(1);
+
 	private final SubscriptionSettings settings;
 
-	private final WebSocketTransport transport;
+	private final WebSocketTransport webSocket;
 
 	private final WebSocketUrlResolver urlResolver;
 
-	private final @Nullable LatestEventProbe latestEventProbe;
-
 	private final EventIntake intake;
+
+	private final LogCatchUp catchUp;
+
+	private final ApplicationEventPublisher publisher;
 
 	private final ReconnectBackOff backOff;
 
 	private final SecretRedactor redactor;
+
+	private final int liveBufferCapacity;
 
 	private final Listener listener = new Listener();
 
@@ -72,34 +95,49 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final AtomicBoolean reconnectScheduled = new AtomicBoolean();
 
+	private final AtomicBoolean attempting = new AtomicBoolean();
+
+	private final AtomicInteger failedAttempts = new AtomicInteger();
+
 	private final AtomicLong reconnects = new AtomicLong();
+
+	private final AtomicLong switches = new AtomicLong();
 
 	private volatile boolean running;
 
 	private boolean positionLoaded;
 
-	private volatile boolean probed;
+	private volatile TransportMode mode;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private volatile boolean streaming;
 
-	private volatile @Nullable WebSocketConnection connection;
+	private @Nullable ScheduledExecutorService worker;
 
-	private volatile boolean subscribed;
+	private @Nullable ScheduledExecutorService watchdog;
+
+	private @Nullable Future<?> pollTask;
+
+	private @Nullable Future<?> webSocketRetryTask;
+
+	private volatile @Nullable Link link;
 
 	private volatile long lastReceivedNanos;
 
-	public ArvadosEventSubscription(SubscriptionSettings settings, WebSocketTransport transport,
-			WebSocketUrlResolver urlResolver, @Nullable LatestEventProbe latestEventProbe,
-			EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
-			ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler) {
+	public ArvadosEventSubscription(SubscriptionSettings settings, WebSocketTransport webSocket,
+			WebSocketUrlResolver urlResolver, LogsClient logsClient, EventCheckpointStore checkpointStore,
+			ResumePosition position, int queueCapacity, ApplicationEventPublisher publisher,
+			EventHandlerErrorHandler errorHandler) {
 		this.settings = settings;
-		this.transport = transport;
+		this.webSocket = webSocket;
 		this.urlResolver = urlResolver;
-		this.latestEventProbe = latestEventProbe;
+		this.publisher = publisher;
 		this.redactor = new SecretRedactor(settings.token());
 		this.intake = new EventIntake(position, settings.filters(), checkpointStore, queueCapacity, publisher,
 				errorHandler, this.redactor);
+		this.catchUp = new LogCatchUp(logsClient, settings.filters(), settings.pollLimit(), this.intake);
 		this.backOff = new ReconnectBackOff(settings.reconnectBackOff());
+		this.liveBufferCapacity = Math.max(1024, 4 * queueCapacity);
+		this.mode = (settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET;
 	}
 
 	@Override
@@ -113,23 +151,22 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				this.positionLoaded = true;
 			}
 			int subscribeBytes = subscribeMessage(true, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
-			if (subscribeBytes > MAX_SUBSCRIBE_BYTES) {
+			if (subscribeBytes > MAX_SUBSCRIBE_BYTES && this.settings.transport() != Transport.POLLING) {
 				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
 						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
 						+ "filter values (the starter applies filters on the client as well).");
 			}
 			this.intake.dispatcher().start();
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "arvados-events-connect");
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.scheduler = executor;
+			ScheduledExecutorService worker = singleThread("arvados-events");
+			ScheduledExecutorService watchdog = singleThread("arvados-events-watchdog");
+			this.worker = worker;
+			this.watchdog = watchdog;
 			this.running = true;
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
-			executor.execute(this::connect);
-			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-			logger.info("Following Arvados events from " + this.settings.endpoint() + " ("
+			worker.execute((this.mode == TransportMode.POLLING) ? this::poll : this::connect);
+			watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
+					+ this.mode.name().toLowerCase() + " ("
 					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
 							: "new events only")
 					+ ")");
@@ -144,14 +181,16 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			this.running = false;
-			ScheduledExecutorService executor = this.scheduler;
-			if (executor != null) {
-				executor.shutdownNow();
+			this.streaming = false;
+			for (ScheduledExecutorService executor : new ScheduledExecutorService[] { this.worker, this.watchdog }) {
+				if (executor != null) {
+					executor.shutdownNow();
+				}
 			}
-			WebSocketConnection current = this.connection;
-			this.connection = null;
+			Link current = this.link;
+			this.link = null;
 			if (current != null) {
-				current.close();
+				current.connection().close();
 			}
 			this.intake.dispatcher().stop(() -> {
 				this.intake.saveCheckpoint();
@@ -191,58 +230,81 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return this.intake.state(this.running, this.connection != null && this.subscribed, this.reconnects.get());
+		return this.intake.state(this.running, this.mode, this.streaming, this.reconnects.get(), this.switches.get());
 	}
+
+	// ---- WebSocket: connect, subscribe, catch up, stream. All but the reader's part run on the worker.
 
 	private void connect() {
 		this.reconnectScheduled.set(false);
-		if (!this.running) {
+		if (!this.running || this.link != null || this.attempting.get()) {
 			return;
 		}
-		probeLatest();
+		if (this.mode == TransportMode.WEBSOCKET) {
+			try {
+				ensureStartingPoint();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Cannot ask " + this.settings.endpoint() + " for the newest event id ("
+						+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
+			}
+		}
 		URI url;
 		try {
 			url = this.urlResolver.resolve();
 		}
+		catch (WebSocketNotAdvertisedException ex) {
+			webSocketUnavailable(ex.getMessage(), true);
+			return;
+		}
 		catch (RuntimeException ex) {
-			retryLater("Cannot find the WebSocket URL of " + this.settings.endpoint() + ": "
-					+ this.redactor.describe(ex));
+			webSocketUnavailable("Cannot find the WebSocket URL of " + this.settings.endpoint() + ": "
+					+ this.redactor.describe(ex), false);
 			return;
 		}
 		logger.debug("Connecting to " + url);
+		this.attempting.set(true);
 		CompletableFuture<?> handshake;
 		try {
-			handshake = this.transport.connect(url, this.settings.token(), this.listener);
+			handshake = this.webSocket.connect(url, this.settings.token(), this.listener);
 		}
 		catch (RuntimeException ex) {
 			handshake = CompletableFuture.failedFuture(ex);
 		}
 		handshake.whenComplete((session, ex) -> {
 			if (ex != null) {
+				this.attempting.set(false);
 				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-				retryLater("Cannot connect to " + url + ": " + this.redactor.describe(cause));
+				String reason = "Cannot connect to " + url + ": " + this.redactor.describe(cause);
+				onWorker(() -> webSocketUnavailable(reason, false));
 			}
 		});
 	}
 
-	// "From now on" needs a position before the first connection, or one that drops before its first event
-	// would resubscribe without last_log_id and lose what happened meanwhile. Asked once; without an answer the
-	// first event that arrives sets the position.
-	private void probeLatest() {
-		if (this.probed || this.latestEventProbe == null || this.intake.isPositionKnown()
-				|| this.settings.startFrom().kind() != StartFrom.Kind.LATEST) {
+	// "From now on" needs a position before the first connection or poll, or one that drops before its first
+	// event would resume without a position and lose what happened meanwhile.
+	private void ensureStartingPoint() {
+		if (!this.intake.isPositionKnown()) {
+			this.catchUp.startFromNewest(Instant.now().minus(this.settings.pollInitialWindow()));
+			logger.debug("Starting after event id " + this.intake.resumeAfter());
+		}
+	}
+
+	private void webSocketUnavailable(String reason, boolean permanently) {
+		if (!this.running) {
 			return;
 		}
-		this.probed = true;
-		try {
-			// Nothing visible in the window: whatever comes is new, so start after 0.
-			long newest = this.latestEventProbe.newestId().orElse(0);
-			this.intake.startAfter(newest);
-			logger.debug("Newest event id at start: " + newest);
+		if (this.mode == TransportMode.POLLING) {
+			logger.debug("The WebSocket is still unavailable (" + reason + "); polling goes on");
+			return;
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Cannot ask " + this.settings.endpoint() + " for the newest event id ("
-					+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
+		int failures = this.failedAttempts.incrementAndGet();
+		if (this.settings.transport() == Transport.AUTO
+				&& (permanently || failures >= this.settings.websocketAttempts())) {
+			switchTo(TransportMode.POLLING, reason);
+		}
+		else {
+			retryLater(reason);
 		}
 	}
 
@@ -257,51 +319,99 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return JsonMapper.shared().writeValueAsString(message);
 	}
 
-	private void subscribe(WebSocketConnection current) {
+	private void subscribe(Link current) {
 		boolean resume = this.intake.isPositionKnown();
 		long resumeAfter = this.intake.resumeAfter();
 		try {
-			current.send(subscribeMessage(resume, resumeAfter));
-			logger.info("Connected to " + current + (resume ? ", resuming after id " + resumeAfter : ", new events only"));
+			current.connection().send(subscribeMessage(resume, resumeAfter));
+			logger.debug("Subscribed on " + current.connection()
+					+ (resume ? ", resuming after id " + resumeAfter : ", new events only"));
 		}
 		catch (IOException | RuntimeException ex) {
-			drop(current, "Cannot subscribe on " + current + ": " + this.redactor.describe(ex));
+			drop(current, "Cannot subscribe on " + current.connection() + ": " + this.redactor.describe(ex));
 		}
 	}
 
-	private void receive(WebSocketConnection current, String text) {
+	private void receive(Link from, String text) {
 		this.lastReceivedNanos = System.nanoTime();
-		switch (this.intake.receive(text, current, () -> this.running && current == this.connection)) {
-			case SUBSCRIBED -> this.subscribed = true;
-			case NEW_EVENT -> this.backOff.progressed();
-			case NOTHING_NEW -> {
+		ServerMessage message = this.intake.decode(text, from.connection());
+		if (message instanceof ServerMessage.Event event) {
+			if (!from.buffer().hold(event.event())
+					&& this.intake.accept(event.event(), () -> isCurrent(from)) == Outcome.NEW_EVENT) {
+				this.backOff.progressed();
 			}
+		}
+		else if (message != null && this.intake.take(message, () -> isCurrent(from)) == Outcome.SUBSCRIBED) {
+			onWorker(() -> catchUpAndStream(from));
 		}
 		// Waiting for room in the queue is not silence on the socket.
 		this.lastReceivedNanos = System.nanoTime();
 	}
 
+	// The server confirmed the subscription: everything from the resume position on now comes live or from the
+	// list. Read the list first (the live events wait in the buffer), then the held events, then stream.
+	private void catchUpAndStream(Link current) {
+		if (!isCurrent(current)) {
+			return;
+		}
+		try {
+			current.buffer().takeOverflow();
+			do {
+				if (this.intake.isPositionKnown() && !this.catchUp.run(() -> isCurrent(current))) {
+					return;
+				}
+			}
+			while (current.buffer().takeOverflow());
+		}
+		catch (RuntimeException ex) {
+			long delay = listFailed(ex, "catch up on " + current.connection());
+			schedule(() -> catchUpAndStream(current), delay);
+			return;
+		}
+		for (ArvadosEvent held = current.buffer().next(); held != null; held = current.buffer().next()) {
+			this.intake.accept(held, () -> isCurrent(current));
+		}
+		if (!isCurrent(current)) {
+			return;
+		}
+		this.failedAttempts.set(0);
+		this.backOff.progressed();
+		this.streaming = true;
+		logger.info("Streaming from " + current.connection() + " after id " + this.intake.resumeAfter());
+		if (this.mode == TransportMode.POLLING) {
+			switchTo(TransportMode.WEBSOCKET, "the WebSocket works again");
+		}
+	}
+
+	private boolean isCurrent(Link candidate) {
+		return this.running && candidate == this.link;
+	}
+
 	private void tick() {
 		this.intake.closeExpiredGaps();
-		WebSocketConnection current = this.connection;
+		Link current = this.link;
 		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
 		if (current != null && !this.intake.isBackPressured()
 				&& silentNanos > this.settings.heartbeatTimeout().toNanos()) {
-			drop(current, "No message from " + current + " for " + Duration.ofNanos(silentNanos).toMillis()
+			drop(current, "No message from " + current.connection() + " for "
+					+ Duration.ofNanos(silentNanos).toMillis()
 					+ " ms (the server sends a keepalive every minute), so the connection is presumed dead");
 		}
 	}
 
-	private void drop(WebSocketConnection dropped, String reason) {
+	private void drop(Link dropped, String reason) {
 		synchronized (this.lifecycleMonitor) {
-			if (dropped != this.connection) {
+			if (dropped != this.link) {
 				return;
 			}
-			this.connection = null;
+			this.link = null;
+			if (this.mode == TransportMode.WEBSOCKET) {
+				this.streaming = false;
+			}
 		}
-		// Closing a dead connection can block on the close frame: never on the scheduler or reader thread.
-		CompletableFuture.runAsync(dropped::close);
-		retryLater(reason);
+		// Closing a dead connection can block on the close frame: never on the worker or reader thread.
+		CompletableFuture.runAsync(dropped.connection()::close);
+		onWorker(() -> webSocketUnavailable(reason, false));
 	}
 
 	private void retryLater(String reason) {
@@ -311,14 +421,111 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		long delay = this.backOff.nextDelay();
 		this.reconnects.incrementAndGet();
 		logger.warn(reason + "; reconnecting in " + delay + " ms");
-		ScheduledExecutorService executor = this.scheduler;
+		schedule(this::connect, delay);
+	}
+
+	// ---- Polling and switching, on the worker.
+
+	private void poll() {
+		if (!this.running || this.mode != TransportMode.POLLING) {
+			return;
+		}
+		long delay;
 		try {
-			if (executor != null) {
-				executor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+			ensureStartingPoint();
+			if (this.catchUp.run(() -> this.running && this.mode == TransportMode.POLLING)) {
+				this.streaming = true;
+				this.backOff.progressed();
 			}
+			delay = this.settings.pollInterval().toMillis();
+		}
+		catch (RuntimeException ex) {
+			this.streaming = false;
+			delay = listFailed(ex, "poll");
+		}
+		if (this.running && this.mode == TransportMode.POLLING) {
+			this.pollTask = schedule(this::poll, delay);
+		}
+	}
+
+	private long listFailed(RuntimeException ex, String action) {
+		if (ex instanceof TokenRejectedException) {
+			long delay = TOKEN_REJECTED_RETRY.toMillis();
+			logger.error("Cannot " + action + ": " + ex.getMessage() + ". Trying again in " + delay + " ms");
+			return delay;
+		}
+		long delay = this.backOff.nextDelay();
+		logger.warn("Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
+				+ this.redactor.describe(ex) + "); trying again in " + delay + " ms");
+		return delay;
+	}
+
+	private void switchTo(TransportMode to, String reason) {
+		TransportMode from = this.mode;
+		if (!this.running || from == to) {
+			return;
+		}
+		this.mode = to;
+		this.switches.incrementAndGet();
+		this.failedAttempts.set(0);
+		logger.info("Switched from " + from.name().toLowerCase() + " to " + to.name().toLowerCase()
+				+ " for Arvados events from " + this.settings.endpoint() + ": " + reason);
+		if (to == TransportMode.POLLING) {
+			this.streaming = false;
+			onWorker(this::poll);
+			long retry = this.settings.websocketRetryInterval().toMillis();
+			this.webSocketRetryTask = scheduleWithFixedDelay(this::connect, retry);
+		}
+		else {
+			cancel(this.pollTask);
+			cancel(this.webSocketRetryTask);
+		}
+		try {
+			this.publisher.publishEvent(new TransportSwitchedEvent(this, from, to, reason));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener failed on the switch to " + to + ": " + this.redactor.describe(ex));
+		}
+	}
+
+	// ---- Threads.
+
+	private static ScheduledExecutorService singleThread(String name) {
+		return Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	private void onWorker(Runnable task) {
+		schedule(task, 0);
+	}
+
+	private @Nullable Future<?> schedule(Runnable task, long delayMillis) {
+		ScheduledExecutorService executor = this.worker;
+		try {
+			return (executor != null) ? executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS) : null;
 		}
 		catch (RejectedExecutionException ex) {
-			// Stopping: nothing to reconnect.
+			return null; // stopping
+		}
+	}
+
+	private @Nullable Future<?> scheduleWithFixedDelay(Runnable task, long delayMillis) {
+		ScheduledExecutorService executor = this.worker;
+		try {
+			return (executor != null)
+					? executor.scheduleWithFixedDelay(task, delayMillis, delayMillis, TimeUnit.MILLISECONDS) : null;
+		}
+		catch (RejectedExecutionException ex) {
+			return null; // stopping
+		}
+	}
+
+	private static void cancel(@Nullable Future<?> task) {
+		if (task != null) {
+			task.cancel(false);
 		}
 	}
 
@@ -327,33 +534,42 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return "ArvadosEventSubscription[" + this.settings.endpoint() + "]";
 	}
 
+	/** A connection and the live events it holds back while the catch-up runs. */
+	private record Link(WebSocketConnection connection, LiveBuffer buffer) {
+	}
+
 	/** Receives what happens on the connections; only the current one is listened to. */
 	private final class Listener implements TransportListener {
 
 		@Override
 		public void onOpen(WebSocketConnection opened) {
+			Link opening = new Link(opened, new LiveBuffer(ArvadosEventSubscription.this.liveBufferCapacity));
 			synchronized (ArvadosEventSubscription.this.lifecycleMonitor) {
+				ArvadosEventSubscription.this.attempting.set(false);
 				if (!ArvadosEventSubscription.this.running) {
 					opened.close();
 					return;
 				}
-				ArvadosEventSubscription.this.connection = opened;
-				ArvadosEventSubscription.this.subscribed = false;
+				ArvadosEventSubscription.this.link = opening;
 				ArvadosEventSubscription.this.lastReceivedNanos = System.nanoTime();
 			}
-			subscribe(opened);
+			subscribe(opening);
 		}
 
 		@Override
 		public void onMessage(WebSocketConnection from, String text) {
-			if (from == ArvadosEventSubscription.this.connection) {
-				receive(from, text);
+			Link current = ArvadosEventSubscription.this.link;
+			if (current != null && current.connection() == from) {
+				receive(current, text);
 			}
 		}
 
 		@Override
 		public void onClose(WebSocketConnection closed, String reason) {
-			drop(closed, "Connection to " + closed + " " + reason);
+			Link current = ArvadosEventSubscription.this.link;
+			if (current != null && current.connection() == closed) {
+				drop(current, "Connection to " + closed + " " + reason);
+			}
 		}
 
 	}

@@ -17,14 +17,16 @@ import org.arvados.events.decode.ServerMessage;
 import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.transport.SecretRedactor;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Takes the server's messages in, on the socket reader's thread: decodes them, drops ids already accepted,
- * applies the filters the server ignores, and queues the rest for the {@link EventDispatcher}, waiting while
- * the queue is full. Moves the {@link ResumePosition} and saves the checkpoint once handlers are done.
+ * Takes the server's messages in, from the socket reader's thread or from a catch-up through the logs list:
+ * decodes them, drops ids already accepted, applies the filters the server ignores, and queues the rest for the
+ * {@link EventDispatcher}, waiting while the queue is full. Moves the {@link ResumePosition} and saves the checkpoint once handlers are done.
  */
 final class EventIntake {
 
@@ -38,7 +40,7 @@ final class EventIntake {
 		/** The server confirmed the subscription. */
 		SUBSCRIBED,
 
-		/** An event not seen before: the connection is making progress. */
+		/** An event not seen before: the source is making progress. */
 		NEW_EVENT,
 
 		/** Anything else: a keepalive, a duplicate, a malformed or rejected message. */
@@ -59,6 +61,8 @@ final class EventIntake {
 	private final EventDecoder decoder = new EventDecoder();
 
 	private final Object checkpointMonitor = new Object();
+
+	private final Object producerMonitor = new Object();
 
 	private final AtomicLong received = new AtomicLong();
 
@@ -115,23 +119,30 @@ final class EventIntake {
 	}
 
 	/**
-	 * Take one message.
+	 * Decode one message from the server; a malformed one is counted, logged and given as {@code null}.
 	 * @param text the message
 	 * @param source where it came from, for log lines
-	 * @param stillCurrent whether its connection is still the one to read from; while waiting for room in the
-	 * queue, an event is given back when this turns false
-	 * @return what it meant
+	 * @return the message, or {@code null}
 	 */
-	Outcome receive(String text, Object source, BooleanSupplier stillCurrent) {
-		ServerMessage message;
+	@Nullable ServerMessage decode(String text, Object source) {
 		try {
-			message = this.decoder.decode(text);
+			return this.decoder.decode(text);
 		}
 		catch (MalformedMessageException ex) {
 			this.malformed.incrementAndGet();
 			logger.warn("Skipped a malformed message from " + source + ": " + this.redactor.redact(ex.getMessage()));
-			return Outcome.NOTHING_NEW;
+			return null;
 		}
+	}
+
+	/**
+	 * Take one decoded message.
+	 * @param message the message
+	 * @param stillCurrent whether its source is still the one to read from; while waiting for room in the queue,
+	 * an event is given back when this turns false
+	 * @return what it meant
+	 */
+	Outcome take(ServerMessage message, BooleanSupplier stillCurrent) {
 		if (message instanceof ServerMessage.Event event) {
 			return accept(event.event(), stillCurrent);
 		}
@@ -145,37 +156,60 @@ final class EventIntake {
 		return Outcome.NOTHING_NEW;
 	}
 
-	private Outcome accept(ArvadosEvent event, BooleanSupplier stillCurrent) {
-		this.received.incrementAndGet();
-		Acceptance acceptance = this.position.accept(event.id());
-		if (acceptance == Acceptance.DUPLICATE) {
-			this.duplicates.incrementAndGet();
-			return Outcome.NOTHING_NEW;
+	/**
+	 * Count items of a list page that were not events.
+	 * @param count how many
+	 * @param source where they came from, for log lines
+	 */
+	void skippedMalformed(int count, Object source) {
+		if (count > 0) {
+			this.malformed.addAndGet(count);
+			logger.warn("Skipped " + count + " list item(s) without an integer id from " + source);
 		}
-		if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
-			logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
-		}
-		if (!matchesFilters(event)) {
-			this.position.handled(event.id());
-			return Outcome.NEW_EVENT;
-		}
-		this.backPressured = true;
-		try {
-			while (!this.dispatcher.offer(event, OFFER_WAIT)) {
-				if (!stillCurrent.getAsBoolean()) {
-					this.position.release(event.id());
-					break;
+	}
+
+	/**
+	 * Take one event: drop it when its id was accepted already or the filters reject it, else queue it for the
+	 * handlers, waiting for room. One source at a time: a catch-up must not overtake an event that a closing
+	 * connection is still trying to queue, or it would count that event as a duplicate of one never handled.
+	 * @param event the event
+	 * @param stillCurrent whether its source is still wanted; when it turns false while waiting, the event is
+	 * given back (its id counts as not seen, to be asked for again)
+	 * @return {@link Outcome#NEW_EVENT} or {@link Outcome#NOTHING_NEW}
+	 */
+	Outcome accept(ArvadosEvent event, BooleanSupplier stillCurrent) {
+		synchronized (this.producerMonitor) {
+			this.received.incrementAndGet();
+			Acceptance acceptance = this.position.accept(event.id());
+			if (acceptance == Acceptance.DUPLICATE) {
+				this.duplicates.incrementAndGet();
+				return Outcome.NOTHING_NEW;
+			}
+			if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
+				logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
+			}
+			if (!matchesFilters(event)) {
+				this.position.handled(event.id());
+				return Outcome.NEW_EVENT;
+			}
+			this.backPressured = true;
+			try {
+				while (!this.dispatcher.offer(event, OFFER_WAIT)) {
+					if (!stillCurrent.getAsBoolean()) {
+						this.position.release(event.id());
+						break;
+					}
 				}
 			}
+			catch (InterruptedException ex) {
+				this.position.release(event.id());
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.backPressured = false;
+			}
+			return Outcome.NEW_EVENT;
 		}
-		catch (InterruptedException ex) {
-			this.position.release(event.id());
-			Thread.currentThread().interrupt();
-		}
-		finally {
-			this.backPressured = false;
-		}
-		return Outcome.NEW_EVENT;
 	}
 
 	// A loop, not a stream: this runs for every event on the socket reader's thread.
@@ -232,11 +266,12 @@ final class EventIntake {
 		return this.dispatcher;
 	}
 
-	SubscriptionState state(boolean running, boolean connected, long reconnects) {
-		return new SubscriptionState(running, connected, this.position.highestId(), this.position.lowWaterMark(),
-				this.position.openGaps(), this.position.closedGaps(), this.dispatcher.queueDepth(),
-				new SubscriptionState.Counts(this.received.get(), this.handled.get(), this.duplicates.get(),
-						this.malformed.get(), reconnects));
+	SubscriptionState state(boolean running, TransportMode mode, boolean connected, long reconnects,
+			long transportSwitches) {
+		return new SubscriptionState(running, mode, connected, this.position.highestId(),
+				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
+				this.dispatcher.queueDepth(), new SubscriptionState.Counts(this.received.get(), this.handled.get(),
+						this.duplicates.get(), this.malformed.get(), reconnects, transportSwitches));
 	}
 
 }

@@ -1,10 +1,13 @@
 package org.arvados.events.subscription;
 
+import org.arvados.events.lifecycle.TransportMode;
+
 /**
  * A snapshot of an {@link ArvadosEventSubscription}, taken without I/O.
  *
  * @param running whether the subscription is started
- * @param connected whether a connection is open and the server has confirmed the subscription
+ * @param mode the transport in use or being tried
+ * @param connected whether events are flowing: a WebSocket caught up and live, or the last poll succeeded
  * @param highestId the highest event id accepted
  * @param lowWaterMark the id up to which every event is handled or given up; where a reconnect resumes
  * @param openGaps ids below the highest not seen yet, as ranges
@@ -12,8 +15,8 @@ package org.arvados.events.subscription;
  * @param queueDepth events waiting for their handlers
  * @param counts running totals
  */
-public record SubscriptionState(boolean running, boolean connected, long highestId, long lowWaterMark, int openGaps,
-		long closedGaps, int queueDepth, Counts counts) {
+public record SubscriptionState(boolean running, TransportMode mode, boolean connected, long highestId,
+		long lowWaterMark, int openGaps, long closedGaps, int queueDepth, Counts counts) {
 
 	/**
 	 * Running totals since the start.
@@ -23,8 +26,10 @@ public record SubscriptionState(boolean running, boolean connected, long highest
 	 * @param duplicates events dropped because their id was already accepted
 	 * @param malformed messages that could not be decoded
 	 * @param reconnects connection attempts after the first
+	 * @param transportSwitches changes between WebSocket and polling
 	 */
-	public record Counts(long received, long handled, long duplicates, long malformed, long reconnects) {
+	public record Counts(long received, long handled, long duplicates, long malformed, long reconnects,
+			long transportSwitches) {
 	}
 
 }

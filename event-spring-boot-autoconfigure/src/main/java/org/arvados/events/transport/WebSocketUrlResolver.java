@@ -34,7 +34,7 @@ public final class WebSocketUrlResolver {
 	/**
 	 * The WebSocket URL.
 	 * @return the URL, without the token
-	 * @throws IllegalStateException if the cluster does not advertise one
+	 * @throws WebSocketNotAdvertisedException if the cluster does not advertise one
 	 * @throws org.springframework.web.client.RestClientException if discovery fails
 	 */
 	public URI resolve() {
@@ -50,8 +50,7 @@ public final class WebSocketUrlResolver {
 		String body = this.restClient.get().uri(this.endpoint + DISCOVERY_PATH).retrieve().body(String.class);
 		JsonNode websocketUrl = (body != null) ? this.mapper.readTree(body).get("websocketUrl") : null;
 		if (websocketUrl == null || !websocketUrl.isString() || websocketUrl.asString().isBlank()) {
-			throw new IllegalStateException("The cluster at " + this.endpoint
-					+ " does not advertise a websocketUrl; set arvados.events.websocket-url");
+			throw new WebSocketNotAdvertisedException(this.endpoint);
 		}
 		return URI.create(websocketUrl.asString());
 	}

@@ -9,6 +9,7 @@ import org.arvados.events.ArvadosEvent;
 import org.arvados.events.annotation.EventHandler;
 import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.lifecycle.TransportSwitchedEvent;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
@@ -16,6 +17,7 @@ import org.arvados.events.test.LogEntry;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.event.EventListener;
 
 import static org.awaitility.Awaitility.await;
 
@@ -67,9 +69,16 @@ final class StreamTestSupport {
 
 		final List<ArvadosEvent> events = new CopyOnWriteArrayList<>();
 
+		final List<TransportSwitchedEvent> switches = new CopyOnWriteArrayList<>();
+
 		@EventHandler
 		void record(ArvadosEvent event) {
 			this.events.add(event);
+		}
+
+		@EventListener
+		void switched(TransportSwitchedEvent event) {
+			this.switches.add(event);
 		}
 
 		List<Long> ids() {

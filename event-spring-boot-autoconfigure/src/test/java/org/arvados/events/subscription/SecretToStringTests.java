@@ -1,11 +1,11 @@
 package org.arvados.events.subscription;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import org.arvados.events.transport.LatestEventProbe;
+import org.arvados.events.transport.LogsClient;
+import org.arvados.events.transport.TokenRejectedException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -21,14 +21,16 @@ class SecretToStringTests {
 	private static final String TOKEN = "v2/zzzzz-gj3su-0123456789abcde/s3cr3t";
 
 	@Test
-	void settingsAndProbeLeaveTheTokenOut() {
+	void settingsListClientAndRejectionLeaveTheTokenOut() {
 		URI endpoint = URI.create("https://zzzzz.example.org");
 		SubscriptionSettings settings = new SubscriptionSettings(endpoint, TOKEN, List.of(), StartFrom.parse("latest"),
-				new ExponentialBackOff(), Duration.ofSeconds(150));
-		LatestEventProbe probe = new LatestEventProbe(endpoint, TOKEN, RestClient.create(), Duration.ofHours(2),
-				Clock.systemUTC());
+				Transport.AUTO, new ExponentialBackOff(), Duration.ofSeconds(150), 3, Duration.ofMinutes(1),
+				Duration.ofSeconds(15), 1000, Duration.ofHours(2));
+		LogsClient probe = new LogsClient(endpoint, TOKEN, RestClient.create());
+		TokenRejectedException rejected = new TokenRejectedException(endpoint, 401);
 		assertThat(settings.toString()).contains("zzzzz.example.org").doesNotContain("s3cr3t");
 		assertThat(probe.toString()).contains("zzzzz.example.org").doesNotContain("s3cr3t");
+		assertThat(rejected.getMessage()).contains("zzzzz.example.org", "401").doesNotContain("s3cr3t");
 	}
 
 }

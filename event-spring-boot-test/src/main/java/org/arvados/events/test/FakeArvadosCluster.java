@@ -148,6 +148,19 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		this.api.failListRequests(count, status);
 	}
 
+	/** From now on every list request takes at least this long to answer: a slow or loaded API server. */
+	public void delayListRequests(Duration delay) {
+		this.api.delayListRequests(delay.toMillis());
+	}
+
+	/**
+	 * The query parameters of every request to the logs list so far (failed ones included), in order: what a
+	 * polling client asked for.
+	 */
+	public List<Map<String, String>> listRequests() {
+		return this.api.listRequests();
+	}
+
 	public int openConnections() {
 		return this.websocket.openConnections();
 	}

@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +62,10 @@ public final class ApiServer implements AutoCloseable {
 
 	private volatile int failureStatus = 500;
 
+	private volatile long listDelayMillis;
+
+	private final List<Map<String, String>> listRequests = new CopyOnWriteArrayList<>();
+
 	private ApiServer(LogStore store, String token, String websocketUrl, @Nullable SSLContext tls) throws IOException {
 		this.store = store;
 		this.token = token;
@@ -111,6 +117,15 @@ public final class ApiServer implements AutoCloseable {
 		this.failuresLeft.set(count);
 	}
 
+	public void delayListRequests(long millis) {
+		this.listDelayMillis = millis;
+	}
+
+	/** The query parameters of every list request so far, failed ones included, in order. */
+	public List<Map<String, String>> listRequests() {
+		return List.copyOf(this.listRequests);
+	}
+
 	@Override
 	public void close() {
 		this.server.stop(0);
@@ -144,10 +159,21 @@ public final class ApiServer implements AutoCloseable {
 	}
 
 	private Map<String, Object> listLogs(HttpExchange exchange) {
+		Map<String, String> parameters = QueryString.parse(exchange.getRequestURI().getRawQuery());
+		this.listRequests.add(parameters);
+		long delay = this.listDelayMillis;
+		if (delay > 0) {
+			try {
+				Thread.sleep(delay);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ApiException(500, "Interrupted");
+			}
+		}
 		if (this.failuresLeft.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
 			throw ApiException.injected(this.failureStatus);
 		}
-		Map<String, String> parameters = QueryString.parse(exchange.getRequestURI().getRawQuery());
 		if (this.tokenRevoked.get() || !this.token.equals(requestToken(exchange, parameters))) {
 			throw new ApiException(401, "Not logged in");
 		}

@@ -1,0 +1,77 @@
+package org.arvados.events.subscription;
+
+import java.util.ArrayDeque;
+
+import org.arvados.events.ArvadosEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds a new connection's live events while the catch-up through the logs list runs, so that the older events
+ * the list gives reach the handlers first (an object's creation before its update), and then hands them over in
+ * arrival order.
+ * <p>
+ * Bounded: when full it lets go of everything it holds and takes nothing more until the next catch-up pass,
+ * which finds those events in the list, because they were committed before the pass began.
+ */
+final class LiveBuffer {
+
+	private final int capacity;
+
+	private final ArrayDeque<ArvadosEvent> held = new ArrayDeque<>();
+
+	private boolean live;
+
+	private boolean overflowed;
+
+	LiveBuffer(int capacity) {
+		this.capacity = capacity;
+	}
+
+	/**
+	 * Hold an event unless the buffer has gone live.
+	 * @param event an event from the connection
+	 * @return {@code false} when live: the caller delivers the event itself
+	 */
+	synchronized boolean hold(ArvadosEvent event) {
+		if (this.live) {
+			return false;
+		}
+		if (!this.overflowed) {
+			if (this.held.size() < this.capacity) {
+				this.held.add(event);
+			}
+			else {
+				this.held.clear();
+				this.overflowed = true;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether events were let go since the last call; takes events again from now on.
+	 */
+	synchronized boolean takeOverflow() {
+		boolean overflow = this.overflowed;
+		this.overflowed = false;
+		return overflow;
+	}
+
+	/**
+	 * The next held event; when none is left, the buffer goes live and events go straight to the caller of
+	 * {@link #hold}, after the last one handed over here.
+	 * @return the event, or {@code null} once live
+	 */
+	synchronized @Nullable ArvadosEvent next() {
+		ArvadosEvent event = this.held.poll();
+		if (event == null) {
+			this.live = true;
+		}
+		return event;
+	}
+
+	synchronized boolean isLive() {
+		return this.live;
+	}
+
+}

@@ -1,0 +1,162 @@
+package org.arvados.events.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.stream.StreamTestSupport.Recorder;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.test.FakeArvadosCluster;
+import org.arvados.events.test.LogEntry;
+import org.arvados.events.test.Transaction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.arvados.events.stream.StreamTestSupport.WAIT;
+import static org.arvados.events.stream.StreamTestSupport.awaitSubscribed;
+import static org.arvados.events.stream.StreamTestSupport.cluster;
+import static org.arvados.events.stream.StreamTestSupport.emit;
+import static org.arvados.events.stream.StreamTestSupport.ids;
+import static org.arvados.events.stream.StreamTestSupport.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code transport=polling} against the fake cluster's logs list: paging, waiting, late commits, where "latest"
+ * starts, failures of the list and a revoked token.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PollingStreamTests {
+
+	private static final String POLLING = "arvados.events.transport=polling";
+
+	@AfterEach
+	void neverLogsTheToken(CapturedOutput output) {
+		assertThat(output.getAll()).doesNotContain(StreamTestSupport.TOKEN);
+	}
+
+	@Test
+	void fullPagesAreFollowedAtOnceAndAShortPageWaitsForThePollInterval() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			List<Long> wanted = new ArrayList<>();
+			for (int i = 0; i < 35; i++) {
+				wanted.add(cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).id());
+				cluster.emit("create", FakeArvadosCluster.uuid("xvhdp"), Map.of());
+			}
+			runner(cluster, POLLING, "arvados.events.poll-limit=10", "arvados.events.poll-interval=1h",
+					"arvados.events.start-from=1", "arvados.events.filters[0].attribute=event_type",
+					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=update",
+					"arvados.events.filters[1].attribute=object_uuid", "arvados.events.filters[1].operator=is_a",
+					"arvados.events.filters[1].operand=arvados#collection")
+				.run((context) -> {
+					Recorder recorder = context.getBean(Recorder.class);
+					await().atMost(WAIT).until(() -> recorder.ids().size() >= wanted.size());
+					assertThat(recorder.ids()).isEqualTo(wanted);
+					List<Map<String, String>> requests = cluster.listRequests();
+					assertThat(requests).hasSize(4);
+					List<Long> after = List.of(0L, wanted.get(9), wanted.get(19), wanted.get(29));
+					for (int page = 0; page < 4; page++) {
+						assertThat(requests.get(page)).containsEntry("order", "id asc")
+							.containsEntry("limit", "10")
+							.containsEntry("count", "none")
+							.containsEntry("filters", "[[\"event_type\",\"in\",[\"update\"]],"
+									+ "[\"object_uuid\",\"is_a\",\"arvados#collection\"],[\"id\",\">\"," + after.get(page) + "]]");
+					}
+					// The last page was short: the next poll waits for poll-interval.
+					emit(cluster);
+					await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> cluster.listRequests().size() == 4);
+				});
+		}
+	}
+
+	@Test
+	void aLateCommitBelowHandledIdsIsDeliveredOnce() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				Transaction late = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+				List<LogEntry> later = new ArrayList<>();
+				for (int i = 0; i < 50; i++) {
+					later.add(emit(cluster));
+				}
+				await().atMost(WAIT).until(() -> recorder.ids().containsAll(ids(later)));
+				LogEntry committed = late.commit();
+				await().atMost(WAIT).until(() -> recorder.ids().contains(committed.id()));
+				await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> recorder.ids().size() == 51);
+				assertThat(recorder.ids()).doesNotHaveDuplicates().endsWith(committed.id());
+				assertThat(committed.id()).isLessThan(later.get(0).id());
+			});
+		}
+	}
+
+	@Test
+	void latestStartsAfterTheNewestMatchingEventAndDeliversNothingOlder() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			List<LogEntry> old = List.of(emit(cluster), emit(cluster), emit(cluster));
+			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				List<LogEntry> fresh = List.of(emit(cluster), emit(cluster));
+				await().atMost(WAIT).until(() -> recorder.ids().size() >= 2);
+				assertThat(recorder.ids()).isEqualTo(ids(fresh)).doesNotContainAnyElementsOf(ids(old));
+				assertThat(cluster.listRequests().get(0)).containsEntry("order", "id desc")
+					.containsEntry("limit", "1")
+					.hasEntrySatisfying("filters", (filters) -> assertThat(filters).startsWith("[[\"created_at\",\">=\","));
+			});
+		}
+	}
+
+	@Test
+	void latestWithNothingInTheWindowDeliversOnlyEventsCreatedWithinIt() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry fresh = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
+				// Nothing to start after: the polls keep to the window rather than reading the whole log.
+				assertThat(cluster.listRequests().get(1).get("filters")).contains("[\"created_at\",\">=\",");
+			});
+		}
+	}
+
+	@Test
+	void serverErrorsOfTheListAreRetriedAndLoseNothing(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				cluster.failListRequests(4, 500);
+				List<LogEntry> emitted = LongStream.range(0, 20).mapToObj((i) -> emit(cluster)).toList();
+				await().atMost(WAIT).until(() -> recorder.ids().size() >= emitted.size());
+				assertThat(recorder.ids()).isEqualTo(ids(emitted));
+				assertThat(output).contains("Cannot poll through the logs list of " + cluster.endpoint())
+					.contains("500 Internal Server Error");
+			});
+		}
+	}
+
+	@Test
+	void aRevokedTokenIsReportedAndRetriedSlowly(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, POLLING, "arvados.events.poll-interval=20ms").run((context) -> {
+				awaitSubscribed(context);
+				cluster.revokeToken();
+				await().atMost(WAIT).until(() -> output.getAll().contains("rejected the API token (HTTP 401)"));
+				int asked = cluster.listRequests().size();
+				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+				assertThat(subscription.state().connected()).isFalse();
+				assertThat(subscription.state().mode()).isEqualTo(TransportMode.POLLING);
+				// Polls every 20 ms and back-off up to 500 ms would ask several times in a second.
+				await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> cluster.listRequests().size() == asked);
+				assertThat(output).contains("Cannot poll: The cluster at " + cluster.endpoint()
+						+ " rejected the API token (HTTP 401); check arvados.events.token or ARVADOS_API_TOKEN");
+			});
+		}
+	}
+
+}
