@@ -68,6 +68,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
 	private static final int MAX_SUBSCRIBE_BYTES = 4000;
 
+	/** Live events held while catching up, at most; beyond it they are let go and read from the list. */
+	private static final long LIVE_BUFFER_CHARS = 64L * 1024 * 1024;
+
 	/** A rejected token stays rejected until someone changes it: ask again, but rarely. */
 	private static final Duration TOKEN_REJECTED_RETRY = Duration.ofMinutes(1);
 
@@ -543,7 +546,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 		@Override
 		public void onOpen(WebSocketConnection opened) {
-			Link opening = new Link(opened, new LiveBuffer(ArvadosEventSubscription.this.liveBufferCapacity));
+			Link opening = new Link(opened, new LiveBuffer(ArvadosEventSubscription.this.liveBufferCapacity,
+					LIVE_BUFFER_CHARS));
 			synchronized (ArvadosEventSubscription.this.lifecycleMonitor) {
 				ArvadosEventSubscription.this.attempting.set(false);
 				if (!ArvadosEventSubscription.this.running) {

@@ -10,21 +10,26 @@ import org.jspecify.annotations.Nullable;
  * the list gives reach the handlers first (an object's creation before its update), and then hands them over in
  * arrival order.
  * <p>
- * Bounded: when full it lets go of everything it holds and takes nothing more until the next catch-up pass,
+ * Bounded in events and in bytes of JSON: when full it lets go of everything it holds and takes nothing more until the next catch-up pass,
  * which finds those events in the list, because they were committed before the pass began.
  */
 final class LiveBuffer {
 
 	private final int capacity;
 
+	private final long maxChars;
+
 	private final ArrayDeque<ArvadosEvent> held = new ArrayDeque<>();
+
+	private long heldChars;
 
 	private boolean live;
 
 	private boolean overflowed;
 
-	LiveBuffer(int capacity) {
+	LiveBuffer(int capacity, long maxChars) {
 		this.capacity = capacity;
+		this.maxChars = maxChars;
 	}
 
 	/**
@@ -37,11 +42,13 @@ final class LiveBuffer {
 			return false;
 		}
 		if (!this.overflowed) {
-			if (this.held.size() < this.capacity) {
+			if (this.held.size() < this.capacity && this.heldChars + event.json().length() <= this.maxChars) {
 				this.held.add(event);
+				this.heldChars += event.json().length();
 			}
 			else {
 				this.held.clear();
+				this.heldChars = 0;
 				this.overflowed = true;
 			}
 		}
@@ -66,6 +73,9 @@ final class LiveBuffer {
 		ArvadosEvent event = this.held.poll();
 		if (event == null) {
 			this.live = true;
+		}
+		else {
+			this.heldChars -= event.json().length();
 		}
 		return event;
 	}

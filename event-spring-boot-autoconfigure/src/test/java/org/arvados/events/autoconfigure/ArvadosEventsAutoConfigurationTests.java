@@ -12,6 +12,7 @@ import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +157,38 @@ class ArvadosEventsAutoConfigurationTests {
 	}
 
 	@Test
+	void transportIsAutoUnlessSetOrWebSocketsAreDisabledAsInThePythonSdk() {
+		this.runner.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().mode())
+			.isEqualTo(TransportMode.WEBSOCKET));
+		this.runner.withPropertyValues("ARVADOS_DISABLE_WEBSOCKETS=true")
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().mode())
+				.isEqualTo(TransportMode.POLLING));
+		this.runner.withPropertyValues("ARVADOS_DISABLE_WEBSOCKETS=1", "arvados.events.transport=websocket")
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().mode())
+				.isEqualTo(TransportMode.WEBSOCKET));
+		this.runner.withPropertyValues("arvados.events.transport=polling")
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().mode())
+				.isEqualTo(TransportMode.POLLING));
+	}
+
+	@Test
+	void rejectsBadPollingValuesWithThePropertyName() {
+		for (String bad : List.of("arvados.events.poll-interval=0s", "arvados.events.poll-limit=0",
+				"arvados.events.poll-initial-window=-1h", "arvados.events.websocket-attempts=0",
+				"arvados.events.websocket-retry-interval=0ms")) {
+			this.runner.withPropertyValues(bad)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessageContaining(bad.substring(0, bad.indexOf('='))));
+		}
+		this.runner.withPropertyValues("arvados.events.transport=carrier-pigeon")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Failed to bind properties under 'arvados.events.transport'"));
+	}
+
+	@Test
 	void bindsFilters() {
 		this.runner
 			.withPropertyValues("arvados.events.filters[0].attribute=event_type", "arvados.events.filters[0].operator=in",
@@ -204,6 +237,12 @@ class ArvadosEventsAutoConfigurationTests {
 		assertThat(properties.getReconnect().getMaxInterval()).isEqualTo(Duration.ofSeconds(15));
 		assertThat(properties.getReconnect().getMultiplier()).isEqualTo(2.0);
 		assertThat(properties.getReconnect().getJitter()).isEqualTo(Duration.ofMillis(100));
+		assertThat(properties.getTransport()).isNull();
+		assertThat(properties.getWebsocketAttempts()).isEqualTo(3);
+		assertThat(properties.getWebsocketRetryInterval()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(properties.getPollInterval()).isEqualTo(Duration.ofSeconds(15));
+		assertThat(properties.getPollLimit()).isEqualTo(1000);
+		assertThat(properties.getPollInitialWindow()).isEqualTo(Duration.ofHours(2));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package org.arvados.events.decode;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.arvados.events.ArvadosEvent;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,28 @@ class EventDecoderTests {
 		assertThat(event.newAttributes()).containsEntry("state", "Final");
 		assertThat(event.oldAttributes()).isEmpty();
 		assertThat(event.objectKind()).isEmpty();
+	}
+
+	@Test
+	void decodesAPageOfTheLogsListSkippingItemsWithoutAnId() {
+		String json = "{\"kind\":\"arvados#logList\",\"etag\":\"\",\"offset\":0,\"limit\":1000,\"items\":["
+				+ "{\"kind\":\"arvados#log\",\"id\":7,\"uuid\":\"zzzzz-57u5n-0000000000000a7\",\"object_uuid\":"
+				+ "\"zzzzz-xvhdp-0123456789abcde\",\"object_kind\":\"arvados#containerRequest\",\"event_type\":\"update\","
+				+ "\"event_at\":\"2024-05-01T12:34:56.000000000Z\",\"properties\":{\"new_attributes\":"
+				+ "{\"state\":\"Final\",\"command\":[\"echo\"]}}},"
+				+ "{\"kind\":\"arvados#log\",\"uuid\":\"zzzzz-57u5n-0000000000000a8\"},"
+				+ "{\"id\":9,\"event_type\":\"create\"}]}";
+		LogPage page = this.decoder.decodeList(json);
+		assertThat(page.size()).isEqualTo(3);
+		assertThat(page.malformed()).isEqualTo(1);
+		assertThat(page.lastId(0)).isEqualTo(9);
+		ArvadosEvent first = page.events().get(0);
+		assertThat(first.eventAt()).isEqualTo(Instant.parse("2024-05-01T12:34:56Z"));
+		assertThat(first.objectKind()).isEqualTo("arvados#containerRequest");
+		assertThat(first.newAttributes()).containsEntry("command", List.of("echo"));
+		assertThat(this.decoder.decode(first.json())).isEqualTo(new ServerMessage.Event(first));
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decodeList("{\"errors\":[\"Not logged in\"]}"));
 	}
 
 	@Test
