@@ -1,14 +1,7 @@
 package org.arvados.events.subscription;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,22 +17,16 @@ import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
-import org.arvados.events.decode.ServerMessage;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
-import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.lifecycle.TransportSwitchedEvent;
-import org.arvados.events.subscription.EventIntake.Outcome;
+import org.arvados.events.subscription.WebSocketFeed.Link;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TokenRejectedException;
-import org.arvados.events.transport.TransportListener;
-import org.arvados.events.transport.WebSocketConnection;
-import org.arvados.events.transport.WebSocketNotAdvertisedException;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -65,20 +52,10 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private static final Log logger = LogFactory.getLog(ArvadosEventSubscription.class);
 
-	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
-	private static final int MAX_SUBSCRIBE_BYTES = 4000;
-
-	/** Live events held while catching up, at most; beyond it they are let go and read from the list. */
-	private static final long LIVE_BUFFER_CHARS = 64L * 1024 * 1024;
-
 	/** A rejected token stays rejected until someone changes it: ask again, but rarely. */
 	private static final Duration TOKEN_REJECTED_RETRY = Duration.ofMinutes(1);
 
 	private final SubscriptionSettings settings;
-
-	private final WebSocketTransport webSocket;
-
-	private final WebSocketUrlResolver urlResolver;
 
 	private final EventIntake intake;
 
@@ -90,15 +67,11 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final SecretRedactor redactor;
 
-	private final int liveBufferCapacity;
-
-	private final Listener listener = new Listener();
+	private final WebSocketFeed feed;
 
 	private final Object lifecycleMonitor = new Object();
 
 	private final AtomicBoolean reconnectScheduled = new AtomicBoolean();
-
-	private final AtomicBoolean attempting = new AtomicBoolean();
 
 	private final AtomicInteger failedAttempts = new AtomicInteger();
 
@@ -122,24 +95,19 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private @Nullable Future<?> webSocketRetryTask;
 
-	private volatile @Nullable Link link;
-
-	private volatile long lastReceivedNanos;
-
 	public ArvadosEventSubscription(SubscriptionSettings settings, WebSocketTransport webSocket,
 			WebSocketUrlResolver urlResolver, LogsClient logsClient, EventCheckpointStore checkpointStore,
 			ResumePosition position, int queueCapacity, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler) {
 		this.settings = settings;
-		this.webSocket = webSocket;
-		this.urlResolver = urlResolver;
 		this.publisher = publisher;
 		this.redactor = new SecretRedactor(settings.token());
 		this.intake = new EventIntake(position, settings.filters(), checkpointStore, queueCapacity, publisher,
 				errorHandler, this.redactor);
 		this.catchUp = new LogCatchUp(logsClient, settings.filters(), settings.pollLimit(), this.intake);
 		this.backOff = new ReconnectBackOff(settings.reconnectBackOff());
-		this.liveBufferCapacity = Math.max(1024, 4 * queueCapacity);
+		this.feed = new WebSocketFeed(settings, webSocket, urlResolver, this.intake, this.redactor,
+				Math.max(1024, 4 * queueCapacity), () -> this.running, new FeedEvents());
 		this.mode = (settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET;
 	}
 
@@ -153,11 +121,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
-			int subscribeBytes = subscribeMessage(true, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
-			if (subscribeBytes > MAX_SUBSCRIBE_BYTES && this.settings.transport() != Transport.POLLING) {
-				logger.error("The subscribe message for arvados.events.filters is " + subscribeBytes
-						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
-						+ "filter values (the starter applies filters on the client as well).");
+			if (this.settings.transport() != Transport.POLLING) {
+				this.feed.checkSubscribeSize();
 			}
 			this.intake.dispatcher().start();
 			ScheduledExecutorService worker = singleThread("arvados-events");
@@ -190,11 +155,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 					executor.shutdownNow();
 				}
 			}
-			Link current = this.link;
-			this.link = null;
-			if (current != null) {
-				current.connection().close();
-			}
+			this.feed.close();
 			this.intake.dispatcher().stop(() -> {
 				this.intake.saveCheckpoint();
 				logger.info("Stopped following Arvados events at id " + this.intake.resumeAfter());
@@ -236,11 +197,11 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return this.intake.state(this.running, this.mode, this.streaming, this.reconnects.get(), this.switches.get());
 	}
 
-	// ---- WebSocket: connect, subscribe, catch up, stream. All but the reader's part run on the worker.
+	// ---- WebSocket: connect, catch up, stream. On the worker.
 
 	private void connect() {
 		this.reconnectScheduled.set(false);
-		if (!this.running || this.link != null || this.attempting.get()) {
+		if (!this.running) {
 			return;
 		}
 		if (this.mode == TransportMode.WEBSOCKET) {
@@ -252,36 +213,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 						+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
 			}
 		}
-		URI url;
-		try {
-			url = this.urlResolver.resolve();
-		}
-		catch (WebSocketNotAdvertisedException ex) {
-			webSocketUnavailable(ex.getMessage(), true);
-			return;
-		}
-		catch (RuntimeException ex) {
-			webSocketUnavailable("Cannot find the WebSocket URL of " + this.settings.endpoint() + ": "
-					+ this.redactor.describe(ex), false);
-			return;
-		}
-		logger.debug("Connecting to " + url);
-		this.attempting.set(true);
-		CompletableFuture<?> handshake;
-		try {
-			handshake = this.webSocket.connect(url, this.settings.token(), this.listener);
-		}
-		catch (RuntimeException ex) {
-			handshake = CompletableFuture.failedFuture(ex);
-		}
-		handshake.whenComplete((session, ex) -> {
-			if (ex != null) {
-				this.attempting.set(false);
-				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-				String reason = "Cannot connect to " + url + ": " + this.redactor.describe(cause);
-				onWorker(() -> webSocketUnavailable(reason, false));
-			}
-		});
+		this.feed.connect();
 	}
 
 	// "From now on" needs a position before the first connection or poll, or one that drops before its first
@@ -311,56 +243,16 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 	}
 
-	private String subscribeMessage(boolean resume, long resumeAfter) {
-		Map<String, Object> message = new LinkedHashMap<>();
-		message.put("method", "subscribe");
-		message.put("filters", this.settings.filters().stream().map(EventFilter::toArvados).toList());
-		if (resume) {
-			// The server replays ids above last_log_id, but only when it is not 0: after 0 is asked as after -1.
-			message.put("last_log_id", (resumeAfter != 0) ? resumeAfter : -1);
-		}
-		return JsonMapper.shared().writeValueAsString(message);
-	}
-
-	private void subscribe(Link current) {
-		boolean resume = this.intake.isPositionKnown();
-		long resumeAfter = this.intake.resumeAfter();
-		try {
-			current.connection().send(subscribeMessage(resume, resumeAfter));
-			logger.debug("Subscribed on " + current.connection()
-					+ (resume ? ", resuming after id " + resumeAfter : ", new events only"));
-		}
-		catch (IOException | RuntimeException ex) {
-			drop(current, "Cannot subscribe on " + current.connection() + ": " + this.redactor.describe(ex));
-		}
-	}
-
-	private void receive(Link from, String text) {
-		this.lastReceivedNanos = System.nanoTime();
-		ServerMessage message = this.intake.decode(text, from.connection());
-		if (message instanceof ServerMessage.Event event) {
-			if (!from.buffer().hold(event.event())
-					&& this.intake.accept(event.event(), () -> isCurrent(from)) == Outcome.NEW_EVENT) {
-				this.backOff.progressed();
-			}
-		}
-		else if (message != null && this.intake.take(message, () -> isCurrent(from)) == Outcome.SUBSCRIBED) {
-			onWorker(() -> catchUpAndStream(from));
-		}
-		// Waiting for room in the queue is not silence on the socket.
-		this.lastReceivedNanos = System.nanoTime();
-	}
-
 	// The server confirmed the subscription: everything from the resume position on now comes live or from the
 	// list. Read the list first (the live events wait in the buffer), then the held events, then stream.
 	private void catchUpAndStream(Link current) {
-		if (!isCurrent(current)) {
+		if (!this.feed.isCurrent(current)) {
 			return;
 		}
 		try {
 			current.buffer().takeOverflow();
 			do {
-				if (this.intake.isPositionKnown() && !this.catchUp.run(() -> isCurrent(current))) {
+				if (this.intake.isPositionKnown() && !this.catchUp.run(() -> this.feed.isCurrent(current))) {
 					return;
 				}
 			}
@@ -372,9 +264,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			return;
 		}
 		for (ArvadosEvent held = current.buffer().next(); held != null; held = current.buffer().next()) {
-			this.intake.accept(held, () -> isCurrent(current));
+			this.intake.accept(held, () -> this.feed.isCurrent(current));
 		}
-		if (!isCurrent(current)) {
+		if (!this.feed.isCurrent(current)) {
 			return;
 		}
 		this.failedAttempts.set(0);
@@ -386,35 +278,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 	}
 
-	private boolean isCurrent(Link candidate) {
-		return this.running && candidate == this.link;
-	}
-
 	private void tick() {
 		this.intake.closeExpiredGaps();
-		Link current = this.link;
-		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
-		if (current != null && !this.intake.isBackPressured()
-				&& silentNanos > this.settings.heartbeatTimeout().toNanos()) {
-			drop(current, "No message from " + current.connection() + " for "
-					+ Duration.ofNanos(silentNanos).toMillis()
-					+ " ms (the server sends a keepalive every minute), so the connection is presumed dead");
-		}
-	}
-
-	private void drop(Link dropped, String reason) {
-		synchronized (this.lifecycleMonitor) {
-			if (dropped != this.link) {
-				return;
-			}
-			this.link = null;
-			if (this.mode == TransportMode.WEBSOCKET) {
-				this.streaming = false;
-			}
-		}
-		// Closing a dead connection can block on the close frame: never on the worker or reader thread.
-		CompletableFuture.runAsync(dropped.connection()::close);
-		onWorker(() -> webSocketUnavailable(reason, false));
+		this.feed.checkSilence();
 	}
 
 	private void retryLater(String reason) {
@@ -537,43 +403,25 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return "ArvadosEventSubscription[" + this.settings.endpoint() + "]";
 	}
 
-	/** A connection and the live events it holds back while the catch-up runs. */
-	private record Link(WebSocketConnection connection, LiveBuffer buffer) {
-	}
-
-	/** Receives what happens on the connections; only the current one is listened to. */
-	private final class Listener implements TransportListener {
+	/** Hands what the WebSocket side reports to the worker. */
+	private final class FeedEvents implements WebSocketFeed.Events {
 
 		@Override
-		public void onOpen(WebSocketConnection opened) {
-			Link opening = new Link(opened, new LiveBuffer(ArvadosEventSubscription.this.liveBufferCapacity,
-					LIVE_BUFFER_CHARS));
-			synchronized (ArvadosEventSubscription.this.lifecycleMonitor) {
-				ArvadosEventSubscription.this.attempting.set(false);
-				if (!ArvadosEventSubscription.this.running) {
-					opened.close();
-					return;
-				}
-				ArvadosEventSubscription.this.link = opening;
-				ArvadosEventSubscription.this.lastReceivedNanos = System.nanoTime();
-			}
-			subscribe(opening);
+		public void subscribed(Link link) {
+			onWorker(() -> catchUpAndStream(link));
 		}
 
 		@Override
-		public void onMessage(WebSocketConnection from, String text) {
-			Link current = ArvadosEventSubscription.this.link;
-			if (current != null && current.connection() == from) {
-				receive(current, text);
+		public void unavailable(String reason, boolean permanently) {
+			if (ArvadosEventSubscription.this.mode == TransportMode.WEBSOCKET) {
+				ArvadosEventSubscription.this.streaming = false;
 			}
+			onWorker(() -> webSocketUnavailable(reason, permanently));
 		}
 
 		@Override
-		public void onClose(WebSocketConnection closed, String reason) {
-			Link current = ArvadosEventSubscription.this.link;
-			if (current != null && current.connection() == closed) {
-				drop(current, "Connection to " + closed + " " + reason);
-			}
+		public void progressed() {
+			ArvadosEventSubscription.this.backOff.progressed();
 		}
 
 	}

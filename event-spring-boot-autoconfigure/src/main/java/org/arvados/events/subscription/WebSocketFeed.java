@@ -1,0 +1,287 @@
+package org.arvados.events.subscription;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.arvados.events.decode.ServerMessage;
+import org.arvados.events.filter.EventFilter;
+import org.arvados.events.subscription.EventIntake.Outcome;
+import org.arvados.events.transport.SecretRedactor;
+import org.arvados.events.transport.TransportListener;
+import org.arvados.events.transport.WebSocketConnection;
+import org.arvados.events.transport.WebSocketNotAdvertisedException;
+import org.arvados.events.transport.WebSocketTransport;
+import org.arvados.events.transport.WebSocketUrlResolver;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The WebSocket side of a subscription: finds the URL, connects, subscribes with {@code last_log_id}, reads, and
+ * presumes a connection dead after {@code heartbeat-timeout} of silence. One connection at a time, the
+ * {@link Link}; messages from any other are ignored. Until the subscription {@link Events#subscribed catches up}
+ * and releases them, a new connection's events wait in its {@link LiveBuffer}.
+ * <p>
+ * It decides nothing about retrying: every failure goes to {@link Events#unavailable}.
+ */
+final class WebSocketFeed {
+
+	private static final Log logger = LogFactory.getLog(WebSocketFeed.class);
+
+	/** The server reads a client message in 4 KiB pieces and answers 400 to each piece of a larger one. */
+	private static final int MAX_SUBSCRIBE_BYTES = 4000;
+
+	/** Live events held while catching up, at most; beyond it they are let go and read from the list. */
+	private static final long LIVE_BUFFER_CHARS = 64L * 1024 * 1024;
+
+	/** What the subscription hears from the feed. */
+	interface Events {
+
+		/**
+		 * The server confirmed the subscription on this connection; its live events are held until released.
+		 * @param link the connection
+		 */
+		void subscribed(Link link);
+
+		/**
+		 * No connection: the URL cannot be found, the handshake failed, or the connection closed or fell silent.
+		 * @param reason for a log line, without the token
+		 * @param permanently whether the cluster has no WebSocket server at all
+		 */
+		void unavailable(String reason, boolean permanently);
+
+		/** A connection delivered an event not seen before. */
+		void progressed();
+
+	}
+
+	/** A connection and the live events it holds back while the catch-up runs. */
+	record Link(WebSocketConnection connection, LiveBuffer buffer) {
+	}
+
+	private final SubscriptionSettings settings;
+
+	private final WebSocketTransport transport;
+
+	private final WebSocketUrlResolver urlResolver;
+
+	private final EventIntake intake;
+
+	private final SecretRedactor redactor;
+
+	private final int liveBufferCapacity;
+
+	private final BooleanSupplier running;
+
+	private final Events events;
+
+	private final Listener listener = new Listener();
+
+	private final Object linkMonitor = new Object();
+
+	private final AtomicBoolean attempting = new AtomicBoolean();
+
+	private volatile @Nullable Link link;
+
+	private volatile long lastReceivedNanos;
+
+	WebSocketFeed(SubscriptionSettings settings, WebSocketTransport transport, WebSocketUrlResolver urlResolver,
+			EventIntake intake, SecretRedactor redactor, int liveBufferCapacity, BooleanSupplier running,
+			Events events) {
+		this.settings = settings;
+		this.transport = transport;
+		this.urlResolver = urlResolver;
+		this.intake = intake;
+		this.redactor = redactor;
+		this.liveBufferCapacity = liveBufferCapacity;
+		this.running = running;
+		this.events = events;
+	}
+
+	/**
+	 * Say once, at start, when the filters make a subscribe message the server will reject.
+	 */
+	void checkSubscribeSize() {
+		int bytes = subscribeMessage(true, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
+		if (bytes > MAX_SUBSCRIBE_BYTES) {
+			logger.error("The subscribe message for arvados.events.filters is " + bytes
+					+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
+					+ "filter values (the starter applies filters on the client as well).");
+		}
+	}
+
+	/**
+	 * Start a connection, unless one is open or being opened. Returns at once; the outcome arrives as
+	 * {@link Events}.
+	 */
+	void connect() {
+		if (this.link != null || !this.attempting.compareAndSet(false, true)) {
+			return;
+		}
+		URI url;
+		try {
+			url = this.urlResolver.resolve();
+		}
+		catch (WebSocketNotAdvertisedException ex) {
+			this.attempting.set(false);
+			this.events.unavailable(ex.getMessage(), true);
+			return;
+		}
+		catch (RuntimeException ex) {
+			this.attempting.set(false);
+			this.events.unavailable("Cannot find the WebSocket URL of " + this.settings.endpoint() + ": "
+					+ this.redactor.describe(ex), false);
+			return;
+		}
+		logger.debug("Connecting to " + url);
+		CompletableFuture<?> handshake;
+		try {
+			handshake = this.transport.connect(url, this.settings.token(), this.listener);
+		}
+		catch (RuntimeException ex) {
+			handshake = CompletableFuture.failedFuture(ex);
+		}
+		handshake.whenComplete((session, ex) -> {
+			if (ex != null) {
+				this.attempting.set(false);
+				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+				this.events.unavailable("Cannot connect to " + url + ": " + this.redactor.describe(cause), false);
+			}
+		});
+	}
+
+	/**
+	 * Whether a link is still the one to read from.
+	 * @param candidate the link
+	 */
+	boolean isCurrent(Link candidate) {
+		return this.running.getAsBoolean() && candidate == this.link;
+	}
+
+	/**
+	 * Drop the connection when it has been silent for longer than the heartbeat timeout (and the silence is
+	 * not ours: a reader waiting for room in the queue reads nothing).
+	 */
+	void checkSilence() {
+		Link current = this.link;
+		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
+		if (current != null && !this.intake.isBackPressured()
+				&& silentNanos > this.settings.heartbeatTimeout().toNanos()) {
+			drop(current, "No message from " + current.connection() + " for "
+					+ Duration.ofNanos(silentNanos).toMillis()
+					+ " ms (the server sends a keepalive every minute), so the connection is presumed dead");
+		}
+	}
+
+	/**
+	 * Close the connection for good: stopping.
+	 */
+	void close() {
+		Link current;
+		synchronized (this.linkMonitor) {
+			current = this.link;
+			this.link = null;
+		}
+		if (current != null) {
+			current.connection().close();
+		}
+	}
+
+	private String subscribeMessage(boolean resume, long resumeAfter) {
+		Map<String, Object> message = new LinkedHashMap<>();
+		message.put("method", "subscribe");
+		message.put("filters", this.settings.filters().stream().map(EventFilter::toArvados).toList());
+		if (resume) {
+			// The server replays ids above last_log_id, but only when it is not 0: after 0 is asked as after -1.
+			message.put("last_log_id", (resumeAfter != 0) ? resumeAfter : -1);
+		}
+		return JsonMapper.shared().writeValueAsString(message);
+	}
+
+	private void subscribe(Link current) {
+		boolean resume = this.intake.isPositionKnown();
+		long resumeAfter = this.intake.resumeAfter();
+		try {
+			current.connection().send(subscribeMessage(resume, resumeAfter));
+			logger.debug("Subscribed on " + current.connection()
+					+ (resume ? ", resuming after id " + resumeAfter : ", new events only"));
+		}
+		catch (IOException | RuntimeException ex) {
+			drop(current, "Cannot subscribe on " + current.connection() + ": " + this.redactor.describe(ex));
+		}
+	}
+
+	private void receive(Link from, String text) {
+		this.lastReceivedNanos = System.nanoTime();
+		ServerMessage message = this.intake.decode(text, from.connection());
+		if (message instanceof ServerMessage.Event event) {
+			if (!from.buffer().hold(event.event())
+					&& this.intake.accept(event.event(), () -> isCurrent(from)) == Outcome.NEW_EVENT) {
+				this.events.progressed();
+			}
+		}
+		else if (message != null && this.intake.take(message, () -> isCurrent(from)) == Outcome.SUBSCRIBED) {
+			this.events.subscribed(from);
+		}
+		// Waiting for room in the queue is not silence on the socket.
+		this.lastReceivedNanos = System.nanoTime();
+	}
+
+	private void drop(Link dropped, String reason) {
+		synchronized (this.linkMonitor) {
+			if (dropped != this.link) {
+				return;
+			}
+			this.link = null;
+		}
+		// Closing a dead connection can block on the close frame: never on the caller's thread.
+		CompletableFuture.runAsync(dropped.connection()::close);
+		this.events.unavailable(reason, false);
+	}
+
+	/** Receives what happens on the connections; only the current one is listened to. */
+	private final class Listener implements TransportListener {
+
+		@Override
+		public void onOpen(WebSocketConnection opened) {
+			Link opening = new Link(opened, new LiveBuffer(WebSocketFeed.this.liveBufferCapacity, LIVE_BUFFER_CHARS));
+			synchronized (WebSocketFeed.this.linkMonitor) {
+				WebSocketFeed.this.attempting.set(false);
+				if (!WebSocketFeed.this.running.getAsBoolean()) {
+					opened.close();
+					return;
+				}
+				WebSocketFeed.this.link = opening;
+				WebSocketFeed.this.lastReceivedNanos = System.nanoTime();
+			}
+			subscribe(opening);
+		}
+
+		@Override
+		public void onMessage(WebSocketConnection from, String text) {
+			Link current = WebSocketFeed.this.link;
+			if (current != null && current.connection() == from) {
+				receive(current, text);
+			}
+		}
+
+		@Override
+		public void onClose(WebSocketConnection closed, String reason) {
+			Link current = WebSocketFeed.this.link;
+			if (current != null && current.connection() == closed) {
+				drop(current, "Connection to " + closed + " " + reason);
+			}
+		}
+
+	}
+
+}
