@@ -243,6 +243,17 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 	}
 
+	// The filters make a subscribe message the server cannot read, which will not change by trying again: 'auto'
+	// polls for good (the list takes long filters in a form body); 'websocket' has said why in an ERROR.
+	private void subscriptionRejected(Link link, String reason) {
+		if (this.settings.transport() != Transport.AUTO || !this.feed.isCurrent(link)) {
+			return;
+		}
+		this.feed.close();
+		switchTo(TransportMode.POLLING, reason);
+		cancel(this.webSocketRetryTask);
+	}
+
 	// The server confirmed the subscription: everything from the resume position on now comes live or from the
 	// list. Read the list first (the live events wait in the buffer), then the held events, then stream.
 	private void catchUpAndStream(Link current) {
@@ -417,6 +428,11 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				ArvadosEventSubscription.this.streaming = false;
 			}
 			onWorker(() -> webSocketUnavailable(reason, permanently));
+		}
+
+		@Override
+		public void rejected(Link link, String reason) {
+			onWorker(() -> subscriptionRejected(link, reason));
 		}
 
 		@Override

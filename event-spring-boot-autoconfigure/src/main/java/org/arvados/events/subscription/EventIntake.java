@@ -40,10 +40,13 @@ final class EventIntake {
 		/** The server confirmed the subscription. */
 		SUBSCRIBED,
 
+		/** The server answered the subscription with an error status. */
+		REJECTED,
+
 		/** An event not seen before: the source is making progress. */
 		NEW_EVENT,
 
-		/** Anything else: a keepalive, a duplicate, a malformed or rejected message. */
+		/** Anything else: a keepalive, a duplicate, a malformed message. */
 		NOTHING_NEW
 
 	}
@@ -152,6 +155,7 @@ final class EventIntake {
 			}
 			logger.error("The event server answered " + status.code() + " to the subscription with filters "
 					+ this.filters + "; check arvados.events.filters");
+			return Outcome.REJECTED;
 		}
 		return Outcome.NOTHING_NEW;
 	}

@@ -59,6 +59,14 @@ final class WebSocketFeed {
 		 */
 		void unavailable(String reason, boolean permanently);
 
+		/**
+		 * The server answered the subscription with an error status: these filters will never work over this
+		 * connection, nor over the next.
+		 * @param link the connection, still open
+		 * @param reason for a log line
+		 */
+		void rejected(Link link, String reason);
+
 		/** A connection delivered an event not seen before. */
 		void progressed();
 
@@ -229,8 +237,14 @@ final class WebSocketFeed {
 				this.events.progressed();
 			}
 		}
-		else if (message != null && this.intake.take(message, () -> isCurrent(from)) == Outcome.SUBSCRIBED) {
-			this.events.subscribed(from);
+		else if (message != null) {
+			Outcome outcome = this.intake.take(message, () -> isCurrent(from));
+			if (outcome == Outcome.SUBSCRIBED) {
+				this.events.subscribed(from);
+			}
+			else if (outcome == Outcome.REJECTED) {
+				this.events.rejected(from, "The event server rejected the subscription");
+			}
 		}
 		// Waiting for room in the queue is not silence on the socket.
 		this.lastReceivedNanos = System.nanoTime();

@@ -15,19 +15,29 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /**
  * Reads the cluster's log through the REST list, {@code GET {endpoint}/arvados/v1/logs}, with
  * {@code Authorization: Bearer <token>} and {@code count=none} (the server then skips counting the whole table).
- * Filters go as the server expects them: a JSON array in the {@code filters} parameter.
+ * Filters go as the server expects them: a JSON array in the {@code filters} parameter; a long one in a form
+ * body with {@code _method=GET}, which the API server reads as a GET.
  * <p>
  * 401 and 403 become a {@link TokenRejectedException}; other failures are Spring's
  * {@link org.springframework.web.client.RestClientException}s or a malformed-body exception, all worth a retry.
  */
 public final class LogsClient {
 
-	private static final String LIST = "/arvados/v1/logs?filters={filters}&order={order}&limit={limit}&count=none";
+	private static final String LIST = "/arvados/v1/logs";
+
+	/**
+	 * Longer filters go in a form body, as googleapiclient (under the Python SDK) does past 2 KB: proxies and
+	 * servers reject request lines over 4 to 8 KiB, and a filter on a few hundred UUIDs is longer.
+	 */
+	private static final int MAX_FILTERS_IN_URL = 1500;
 
 	private final URI endpoint;
 
@@ -71,9 +81,26 @@ public final class LogsClient {
 	}
 
 	private String get(List<List<Object>> filters, String order, int limit) {
-		String body = this.restClient.get()
-			.uri(this.endpoint + LIST, JsonMapper.shared().writeValueAsString(filters), order, limit)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token)
+		String json = JsonMapper.shared().writeValueAsString(filters);
+		RestClient.RequestHeadersSpec<?> list;
+		if (json.length() <= MAX_FILTERS_IN_URL) {
+			list = this.restClient.get()
+				.uri(this.endpoint + LIST + "?filters={filters}&order={order}&limit={limit}&count=none", json, order,
+						limit);
+		}
+		else {
+			MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+			form.add("_method", "GET");
+			form.add("filters", json);
+			form.add("order", order);
+			form.add("limit", Integer.toString(limit));
+			form.add("count", "none");
+			list = this.restClient.post()
+				.uri(this.endpoint + LIST)
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(form);
+		}
+		String body = list.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token)
 			.retrieve()
 			.onStatus((status) -> status.isSameCodeAs(HttpStatus.UNAUTHORIZED) || status.isSameCodeAs(HttpStatus.FORBIDDEN),
 					(request, response) -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import org.arvados.events.lifecycle.TransportMode;
@@ -122,6 +123,23 @@ class PollingStreamTests {
 				// Nothing to start after: the polls keep to the window rather than reading the whole log.
 				assertThat(cluster.listRequests().get(1).get("filters")).contains("[\"created_at\",\">=\",");
 			});
+		}
+	}
+
+	@Test
+	void aFilterTooLongForAUrlIsSentAsAFormTheServerReadsAsAGet() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			List<String> uuids = IntStream.range(0, 300).mapToObj((i) -> FakeArvadosCluster.uuid("4zz18")).toList();
+			LogEntry wanted = cluster.emit("update", uuids.get(150), Map.of());
+			emit(cluster);
+			runner(cluster, POLLING, "arvados.events.start-from=1", "arvados.events.filters[0].attribute=object_uuid",
+					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=" + String.join(",", uuids))
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					assertThat(recorder.ids()).containsExactly(wanted.id());
+					assertThat(cluster.listRequests().get(0)).containsEntry("_method", "GET")
+						.hasEntrySatisfying("filters", (filters) -> assertThat(filters).contains(uuids.get(299)));
+				});
 		}
 	}
 

@@ -1,6 +1,7 @@
 package org.arvados.events.stream;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -8,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.arvados.events.checkpoint.EventCheckpointStore;
+import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.stream.WebSocketStreamTests.Gate;
 import org.arvados.events.subscription.ArvadosEventSubscription;
@@ -127,13 +129,22 @@ class ResumeAndRejectionTests {
 			.mapToObj((i) -> FakeArvadosCluster.uuid("4zz18"))
 			.collect(Collectors.joining(","));
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.filters[0].attribute=object_uuid", "arvados.events.filters[0].operator=in",
+			runner(cluster, "arvados.events.poll-interval=50ms", "arvados.events.filters[0].attribute=object_uuid",
+					"arvados.events.filters[0].operator=in",
 					"arvados.events.filters[0].operand=" + manyUuids)
 				.run((context) -> {
 					await().atMost(WAIT).until(() -> output.getAll().contains("The event server answered 400"));
 					assertThat(output).contains("with filters [object_uuid in [zzzzz-4zz18-")
 						.contains(", … (300 values)]]; check arvados.events.filters")
 						.contains("will reject it. Use fewer filter values");
+					// 'auto' polls instead, for good: the list takes the long filter in a form body.
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					await().atMost(WAIT).until(() -> subscription.state().mode() == TransportMode.POLLING);
+					LogEntry wanted = cluster.emit("update", manyUuids.substring(0, 27), Map.of());
+					Recorder recorder = context.getBean(Recorder.class);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(wanted.id()));
+					assertThat(output).contains("Switched from websocket to polling")
+						.contains("The event server rejected the subscription");
 				});
 		}
 	}

@@ -140,7 +140,16 @@ public final class ApiServer implements AutoCloseable {
 				send(exchange, 200, this.discovery);
 			}
 			else if (path.equals(LOGS_PATH) && method.equals("GET")) {
-				send(exchange, 200, listLogs(exchange));
+				send(exchange, 200, listLogs(exchange, QueryString.parse(exchange.getRequestURI().getRawQuery())));
+			}
+			else if (path.equals(LOGS_PATH) && method.equals("POST")) {
+				// Rack::MethodOverride: a long query sent as a form with _method=GET, as googleapiclient does.
+				Map<String, String> form = QueryString
+					.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+				if (!"GET".equals(form.get("_method"))) {
+					throw new ApiException(404, "Path not found");
+				}
+				send(exchange, 200, listLogs(exchange, form));
 			}
 			else {
 				throw new ApiException(404, "Path not found");
@@ -158,8 +167,7 @@ public final class ApiServer implements AutoCloseable {
 		}
 	}
 
-	private Map<String, Object> listLogs(HttpExchange exchange) {
-		Map<String, String> parameters = QueryString.parse(exchange.getRequestURI().getRawQuery());
+	private Map<String, Object> listLogs(HttpExchange exchange, Map<String, String> parameters) {
 		this.listRequests.add(parameters);
 		long delay = this.listDelayMillis;
 		if (delay > 0) {
