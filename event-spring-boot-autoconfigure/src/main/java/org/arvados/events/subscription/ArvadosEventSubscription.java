@@ -18,6 +18,11 @@ import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.lifecycle.ArvadosStreamEvent;
+import org.arvados.events.lifecycle.StreamConnectedEvent;
+import org.arvados.events.lifecycle.StreamDisconnectedEvent;
+import org.arvados.events.lifecycle.SubscriptionStartedEvent;
+import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.lifecycle.TransportSwitchedEvent;
 import org.arvados.events.subscription.WebSocketFeed.Link;
@@ -87,6 +92,12 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile boolean streaming;
 
+	private volatile @Nullable Instant notStreamingSince = Instant.now();
+
+	private volatile @Nullable String lastError;
+
+	private volatile boolean tokenRejected;
+
 	private @Nullable ScheduledExecutorService worker;
 
 	private @Nullable ScheduledExecutorService watchdog;
@@ -130,6 +141,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.worker = worker;
 			this.watchdog = watchdog;
 			this.running = true;
+			this.notStreamingSince = Instant.now();
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
 			worker.execute((this.mode == TransportMode.POLLING) ? this::poll : this::connect);
 			watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
@@ -138,6 +150,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
 							: "new events only")
 					+ ")");
+			publish(new SubscriptionStartedEvent(this, this.mode));
 		}
 	}
 
@@ -150,6 +163,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			}
 			this.running = false;
 			this.streaming = false;
+			this.notStreamingSince = Instant.now();
 			for (ScheduledExecutorService executor : new ScheduledExecutorService[] { this.worker, this.watchdog }) {
 				if (executor != null) {
 					executor.shutdownNow();
@@ -159,6 +173,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.intake.dispatcher().stop(() -> {
 				this.intake.saveCheckpoint();
 				logger.info("Stopped following Arvados events at id " + this.intake.resumeAfter());
+				publish(new SubscriptionStoppedEvent(this, this.intake.resumeAfter()));
 				callback.run();
 			});
 		}
@@ -194,7 +209,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return this.intake.state(this.running, this.mode, this.streaming, this.reconnects.get(), this.switches.get());
+		return this.intake.state(this.running, this.mode, this.streaming, this.notStreamingSince, this.tokenRejected,
+				this.lastError, this.reconnects.get(), this.switches.get());
 	}
 
 	// ---- WebSocket: connect, catch up, stream. On the worker.
@@ -233,6 +249,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			logger.debug("The WebSocket is still unavailable (" + reason + "); polling goes on");
 			return;
 		}
+		this.lastError = reason;
+		streaming(false, reason);
 		int failures = this.failedAttempts.incrementAndGet();
 		if (this.settings.transport() == Transport.AUTO
 				&& (permanently || failures >= this.settings.websocketAttempts())) {
@@ -271,6 +289,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 		catch (RuntimeException ex) {
 			long delay = listFailed(ex, "catch up on " + current.connection());
+			streaming(false, this.lastError);
 			schedule(() -> catchUpAndStream(current), delay);
 			return;
 		}
@@ -282,7 +301,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 		this.failedAttempts.set(0);
 		this.backOff.progressed();
-		this.streaming = true;
+		this.tokenRejected = false;
+		streaming(true, "caught up");
 		logger.info("Streaming from " + current.connection() + " after id " + this.intake.resumeAfter());
 		if (this.mode == TransportMode.POLLING) {
 			switchTo(TransportMode.WEBSOCKET, "the WebSocket works again");
@@ -314,14 +334,15 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		try {
 			ensureStartingPoint();
 			if (this.catchUp.run(() -> this.running && this.mode == TransportMode.POLLING)) {
-				this.streaming = true;
+				this.tokenRejected = false;
 				this.backOff.progressed();
+				streaming(true, "polled");
 			}
 			delay = this.settings.pollInterval().toMillis();
 		}
 		catch (RuntimeException ex) {
-			this.streaming = false;
 			delay = listFailed(ex, "poll");
+			streaming(false, this.lastError);
 		}
 		if (this.running && this.mode == TransportMode.POLLING) {
 			this.pollTask = schedule(this::poll, delay);
@@ -331,13 +352,36 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	private long listFailed(RuntimeException ex, String action) {
 		if (ex instanceof TokenRejectedException) {
 			long delay = TOKEN_REJECTED_RETRY.toMillis();
-			logger.error("Cannot " + action + ": " + ex.getMessage() + ". Trying again in " + delay + " ms");
+			this.tokenRejected = true;
+			this.lastError = "Cannot " + action + ": " + ex.getMessage();
+			logger.error(this.lastError + ". Trying again in " + delay + " ms");
 			return delay;
 		}
 		long delay = this.backOff.nextDelay();
-		logger.warn("Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
-				+ this.redactor.describe(ex) + "); trying again in " + delay + " ms");
+		this.lastError = "Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
+				+ this.redactor.describe(ex) + ")";
+		logger.warn(this.lastError + "; trying again in " + delay + " ms");
 		return delay;
+	}
+
+	// Events start or stop flowing: say so once per change. On the worker.
+	private void streaming(boolean flowing, @Nullable String cause) {
+		if (this.streaming == flowing || !this.running) {
+			return;
+		}
+		this.streaming = flowing;
+		this.notStreamingSince = flowing ? null : Instant.now();
+		publish(flowing ? new StreamConnectedEvent(this, this.mode)
+				: new StreamDisconnectedEvent(this, this.mode, (cause != null) ? cause : "unknown"));
+	}
+
+	private void publish(ArvadosStreamEvent event) {
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of " + event.getClass().getSimpleName() + " failed: " + this.redactor.describe(ex));
+		}
 	}
 
 	private void switchTo(TransportMode to, String reason) {
@@ -345,13 +389,15 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		if (!this.running || from == to) {
 			return;
 		}
+		if (to == TransportMode.POLLING) {
+			streaming(false, reason);
+		}
 		this.mode = to;
 		this.switches.incrementAndGet();
 		this.failedAttempts.set(0);
 		logger.info("Switched from " + from.name().toLowerCase() + " to " + to.name().toLowerCase()
 				+ " for Arvados events from " + this.settings.endpoint() + ": " + reason);
 		if (to == TransportMode.POLLING) {
-			this.streaming = false;
 			onWorker(this::poll);
 			long retry = this.settings.websocketRetryInterval().toMillis();
 			this.webSocketRetryTask = scheduleWithFixedDelay(this::connect, retry);
@@ -360,12 +406,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			cancel(this.pollTask);
 			cancel(this.webSocketRetryTask);
 		}
-		try {
-			this.publisher.publishEvent(new TransportSwitchedEvent(this, from, to, reason));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener failed on the switch to " + to + ": " + this.redactor.describe(ex));
-		}
+		publish(new TransportSwitchedEvent(this, from, to, reason));
 	}
 
 	// ---- Threads.
@@ -424,9 +465,6 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 		@Override
 		public void unavailable(String reason, boolean permanently) {
-			if (ArvadosEventSubscription.this.mode == TransportMode.WEBSOCKET) {
-				ArvadosEventSubscription.this.streaming = false;
-			}
 			onWorker(() -> webSocketUnavailable(reason, permanently));
 		}
 

@@ -1,6 +1,7 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -76,6 +77,8 @@ final class EventIntake {
 	private final AtomicLong malformed = new AtomicLong();
 
 	private volatile boolean backPressured;
+
+	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	private long savedMark = -1;
 
@@ -229,6 +232,7 @@ final class EventIntake {
 	private void handled(ArvadosEvent event) {
 		this.position.handled(event.id());
 		this.handled.incrementAndGet();
+		this.lastEvent = new SubscriptionState.LastEvent(event.id(), event.eventAt(), Instant.now());
 		saveCheckpoint();
 	}
 
@@ -270,12 +274,16 @@ final class EventIntake {
 		return this.dispatcher;
 	}
 
-	SubscriptionState state(boolean running, TransportMode mode, boolean connected, long reconnects,
-			long transportSwitches) {
-		return new SubscriptionState(running, mode, connected, this.position.highestId(),
-				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
-				this.dispatcher.queueDepth(), new SubscriptionState.Counts(this.received.get(), this.handled.get(),
-						this.duplicates.get(), this.malformed.get(), reconnects, transportSwitches));
+	/**
+	 * The state as far as the intake knows it; the subscription adds how it is connected.
+	 */
+	SubscriptionState state(boolean running, TransportMode mode, boolean connected, @Nullable Instant notConnectedSince,
+			boolean tokenRejected, @Nullable String lastError, long reconnects, long transportSwitches) {
+		return new SubscriptionState(running, mode, connected, notConnectedSince, tokenRejected, lastError,
+				this.lastEvent, this.position.highestId(), this.position.lowWaterMark(), this.position.openGaps(),
+				this.position.closedGaps(), this.dispatcher.queueDepth(), new SubscriptionState.Counts(
+						this.received.get(), this.handled.get(), this.duplicates.get(), this.malformed.get(),
+						reconnects, transportSwitches));
 	}
 
 }
