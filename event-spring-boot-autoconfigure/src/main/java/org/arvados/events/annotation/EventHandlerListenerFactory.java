@@ -2,9 +2,14 @@ package org.arvados.events.annotation;
 
 import java.lang.reflect.Method;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.observation.EventHandlerObservationConvention;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListenerFactory;
 import org.springframework.core.Ordered;
@@ -14,13 +19,28 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * Turns {@link EventHandler} methods into {@link EventHandlerMethodAdapter} listeners. Ordered before
  * Spring's {@code DefaultEventListenerFactory}, which would otherwise take them as plain
  * {@code @EventListener} methods (the annotation is meta-annotated with it).
+ * <p>
+ * It is created while bean definitions are still being read, so it holds the beans its listeners use
+ * (error handler, observation registry and convention, event publisher) as providers, asked on first use.
  */
 public class EventHandlerListenerFactory implements EventListenerFactory, Ordered {
 
 	private final ObjectProvider<EventHandlerErrorHandler> errorHandler;
 
-	public EventHandlerListenerFactory(ObjectProvider<EventHandlerErrorHandler> errorHandler) {
+	private final ObjectProvider<ObservationRegistry> observationRegistry;
+
+	private final ObjectProvider<EventHandlerObservationConvention> observationConvention;
+
+	private final ObjectProvider<ApplicationEventPublisher> publisher;
+
+	public EventHandlerListenerFactory(ObjectProvider<EventHandlerErrorHandler> errorHandler,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<EventHandlerObservationConvention> observationConvention,
+			ObjectProvider<ApplicationEventPublisher> publisher) {
 		this.errorHandler = errorHandler;
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
+		this.publisher = publisher;
 	}
 
 	@Override
@@ -30,12 +50,28 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 
 	@Override
 	public ApplicationListener<?> createApplicationListener(String beanName, Class<?> type, Method method) {
-		return new EventHandlerMethodAdapter(beanName, type, method, this.errorHandler);
+		return new EventHandlerMethodAdapter(beanName, type, method, this);
 	}
 
 	@Override
 	public int getOrder() {
 		return 40;
+	}
+
+	EventHandlerErrorHandler errorHandler() {
+		return this.errorHandler.getIfAvailable(LoggingEventHandlerErrorHandler::new);
+	}
+
+	ObservationRegistry observationRegistry() {
+		return this.observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP);
+	}
+
+	@Nullable EventHandlerObservationConvention observationConvention() {
+		return this.observationConvention.getIfAvailable();
+	}
+
+	@Nullable ApplicationEventPublisher publisher() {
+		return this.publisher.getIfAvailable();
 	}
 
 }

@@ -3,33 +3,40 @@ package org.arvados.events.annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 
+import io.micrometer.observation.Observation;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.EventHandlerErrorHandlers;
-import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.lifecycle.EventHandlerFailedEvent;
+import org.arvados.events.observation.DefaultEventHandlerObservationConvention;
+import org.arvados.events.observation.EventHandlerObservationContext;
+import org.arvados.events.observation.EventHandlerObservationConvention;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * The application listener behind one {@link EventHandler} method: skips events its attributes exclude and
- * hands a failure to the {@link EventHandlerErrorHandler} instead of throwing it, because the default
- * multicaster would stop at the first listener that throws.
+ * The application listener behind one {@link EventHandler} method: skips events its attributes exclude,
+ * observes each invocation (Micrometer), and hands a failure to the {@link EventHandlerErrorHandler} instead of
+ * throwing it, because the default multicaster would stop at the first listener that throws; then publishes an
+ * {@link EventHandlerFailedEvent}.
  */
 public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter {
 
+	private static final EventHandlerObservationConvention DEFAULT_CONVENTION = new DefaultEventHandlerObservationConvention();
+
 	private final EventHandlerMethodFilter filter;
 
-	private final ObjectProvider<EventHandlerErrorHandler> errorHandler;
+	private final EventHandlerListenerFactory factory;
 
 	private final String description;
 
 	public EventHandlerMethodAdapter(String beanName, Class<?> targetClass, Method method,
-			ObjectProvider<EventHandlerErrorHandler> errorHandler) {
+			EventHandlerListenerFactory factory) {
 		super(beanName, targetClass, method);
 		EventHandler annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventHandler.class);
 		if (annotation == null || method.getParameterCount() != 1
@@ -38,7 +45,7 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 					+ " must take exactly one ArvadosEvent parameter");
 		}
 		this.filter = new EventHandlerMethodFilter(annotation);
-		this.errorHandler = errorHandler;
+		this.factory = factory;
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
 	}
 
@@ -52,22 +59,48 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		return args;
 	}
 
+	// Only invocations that pass the filters and the condition reach here: those are what a timer should count.
+	@Override
+	protected @Nullable Object doInvoke(@Nullable Object... args) {
+		ArvadosEvent event = (ArvadosEvent) args[0];
+		Observation observation = Observation.createNotStarted(this.factory.observationConvention(), DEFAULT_CONVENTION,
+				() -> new EventHandlerObservationContext(event, this.description), this.factory.observationRegistry());
+		observation.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return super.doInvoke(args);
+		}
+		catch (RuntimeException | Error ex) {
+			observation.error(unwrap(ex));
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
 	@Override
 	public void processEvent(ApplicationEvent event) {
 		try {
 			super.processEvent(event);
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = (ex instanceof UndeclaredThrowableException && ex.getCause() != null) ? ex.getCause()
-					: ex;
 			ArvadosEvent failed = ArvadosEventApplicationEvents.payload(event);
 			if (failed == null) {
 				throw ex;
 			}
+			Throwable cause = unwrap(ex);
 			// An error handler that throws must not stop the other handlers either.
-			EventHandlerErrorHandler handler = this.errorHandler.getIfAvailable(LoggingEventHandlerErrorHandler::new);
-			EventHandlerErrorHandlers.handleSafely(handler, failed, this.description, cause);
+			EventHandlerErrorHandlers.handleSafely(this.factory.errorHandler(), failed, this.description, cause);
+			ApplicationEventPublisher publisher = this.factory.publisher();
+			if (publisher != null) {
+				EventHandlerErrorHandlers.publishSafely(publisher,
+						new EventHandlerFailedEvent(this, failed, this.description, cause));
+			}
 		}
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof UndeclaredThrowableException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 }

@@ -1,12 +1,15 @@
 package org.arvados.events.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.arvados.events.annotation.EventHandlerListenerFactory;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.observation.EventHandlerObservationConvention;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -20,8 +23,10 @@ public final class ArvadosEventHandlerAutoConfiguration {
 	// Static: event listener factories are looked up while bean definitions are still being processed.
 	@Bean
 	static EventHandlerListenerFactory arvadosEventHandlerListenerFactory(
-			ObjectProvider<EventHandlerErrorHandler> errorHandler) {
-		return new EventHandlerListenerFactory(errorHandler);
+			ObjectProvider<EventHandlerErrorHandler> errorHandler, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<EventHandlerObservationConvention> observationConvention,
+			ObjectProvider<ApplicationEventPublisher> publisher) {
+		return new EventHandlerListenerFactory(errorHandler, observationRegistry, observationConvention, publisher);
 	}
 
 	@Bean

@@ -3,6 +3,9 @@ package org.arvados.events.dispatch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.lifecycle.EventHandlerFailedEvent;
+
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Calls an {@link EventHandlerErrorHandler} so that its own failure cannot stop the stream or the other
@@ -29,6 +32,21 @@ public final class EventHandlerErrorHandlers {
 		}
 		catch (RuntimeException ex) {
 			logger.error("EventHandlerErrorHandler failed on Arvados event " + event.id() + " from " + handler
+					+ "; going on", ex);
+		}
+	}
+
+	/**
+	 * Publish that a handler failed; a listener of that which throws is logged, not thrown.
+	 * @param publisher the publisher
+	 * @param failed the event to publish
+	 */
+	public static void publishSafely(ApplicationEventPublisher publisher, EventHandlerFailedEvent failed) {
+		try {
+			publisher.publishEvent(failed);
+		}
+		catch (RuntimeException ex) {
+			logger.error("A listener of EventHandlerFailedEvent failed on Arvados event " + failed.getEvent().id()
 					+ "; going on", ex);
 		}
 	}
