@@ -122,6 +122,10 @@ public class ArvadosEventsProperties {
 
 	private final Reconnect reconnect = new Reconnect();
 
+	private final Health health = new Health();
+
+	private final Ssl ssl = new Ssl();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -266,6 +270,14 @@ public class ArvadosEventsProperties {
 		this.pollInitialWindow = pollInitialWindow;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public Reconnect getReconnect() {
 		return this.reconnect;
 	}
@@ -325,6 +337,49 @@ public class ArvadosEventsProperties {
 
 		public void setJitter(Duration jitter) {
 			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * The actuator health contributor 'arvadosEvents'.
+	 */
+	public static class Health {
+
+		/**
+		 * How long events may stop flowing (no transport works) before the health is DOWN; until then it is
+		 * UNKNOWN.
+		 */
+		private Duration downAfter = Duration.ofMinutes(5);
+
+		public Duration getDownAfter() {
+			return this.downAfter;
+		}
+
+		public void setDownAfter(Duration downAfter) {
+			this.downAfter = downAfter;
+		}
+
+	}
+
+	/**
+	 * TLS towards the cluster.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies the cluster,
+		 * for both the WebSocket and the REST API; e.g. one holding a private CA. Defaults to the JDK's trust
+		 * store.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

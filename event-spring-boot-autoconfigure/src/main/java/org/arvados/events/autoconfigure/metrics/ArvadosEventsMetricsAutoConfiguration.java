@@ -1,0 +1,46 @@
+package org.arvados.events.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.metrics.ArvadosEventsMeterBinder;
+import org.arvados.events.metrics.EventHandlerMetricsObservationHandler;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the stream's Micrometer meters, when Micrometer is present: the subscription's counters
+ * and gauges (bound to every registry by Spring Boot), and handler counters for applications with a
+ * {@link MeterRegistry} (observed through the {@code ObservationRegistry}).
+ */
+@AutoConfiguration(after = ArvadosEventsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+public final class ArvadosEventsMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(ArvadosEventSubscription.class)
+	@ConditionalOnMissingBean
+	ArvadosEventsMeterBinder arvadosEventsMeterBinder(ArvadosEventSubscription subscription) {
+		return new ArvadosEventsMeterBinder(subscription);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class HandlerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventHandlerMetricsObservationHandler arvadosEventHandlerMetricsObservationHandler(MeterRegistry registry) {
+			return new EventHandlerMetricsObservationHandler(registry);
+		}
+
+	}
+
+}

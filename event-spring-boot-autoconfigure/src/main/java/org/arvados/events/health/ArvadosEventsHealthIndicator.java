@@ -1,0 +1,85 @@
+package org.arvados.events.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.subscription.SubscriptionState;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * The health of the event stream, from the subscription's cached {@link SubscriptionState} (no I/O):
+ * <ul>
+ * <li>UP while events flow, over WebSocket or by polling;</li>
+ * <li>DOWN when the API rejects the token, or when nothing has flowed for {@code down-after};</li>
+ * <li>UNKNOWN while connecting or reconnecting, before that;</li>
+ * <li>OUT_OF_SERVICE once stopped.</li>
+ * </ul>
+ * Details: {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
+ * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code lastError}. None of
+ * them carries the token.
+ */
+public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
+
+	private final ArvadosEventSubscription subscription;
+
+	private final String host;
+
+	private final Duration downAfter;
+
+	private final Clock clock;
+
+	public ArvadosEventsHealthIndicator(ArvadosEventSubscription subscription, String host, Duration downAfter) {
+		this(subscription, host, downAfter, Clock.systemUTC());
+	}
+
+	ArvadosEventsHealthIndicator(ArvadosEventSubscription subscription, String host, Duration downAfter,
+			Clock clock) {
+		super("Arvados events health check failed");
+		this.subscription = subscription;
+		this.host = host;
+		this.downAfter = downAfter;
+		this.clock = clock;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		SubscriptionState state = this.subscription.state();
+		Instant now = this.clock.instant();
+		builder.status(status(state, now))
+			.withDetail("mode", state.mode().name().toLowerCase())
+			.withDetail("connected", state.connected())
+			.withDetail("endpoint", this.host);
+		SubscriptionState.LastEvent last = state.lastEvent();
+		if (last != null) {
+			builder.withDetail("lastEventId", last.id());
+			if (last.eventAt() != null) {
+				builder.withDetail("lastEventAt", last.eventAt().toString())
+					.withDetail("lastEventAge", Duration.between(last.eventAt(), now).toString());
+			}
+		}
+		builder.withDetail("reconnects", state.counts().reconnects()).withDetail("queueDepth", state.queueDepth());
+		if (state.lastError() != null) {
+			builder.withDetail("lastError", state.lastError());
+		}
+	}
+
+	private Status status(SubscriptionState state, Instant now) {
+		if (!state.running()) {
+			return Status.OUT_OF_SERVICE;
+		}
+		if (state.tokenRejected()) {
+			return Status.DOWN;
+		}
+		if (state.connected()) {
+			return Status.UP;
+		}
+		Instant since = state.notConnectedSince();
+		return (since != null && !since.plus(this.downAfter).isAfter(now)) ? Status.DOWN : Status.UNKNOWN;
+	}
+
+}
