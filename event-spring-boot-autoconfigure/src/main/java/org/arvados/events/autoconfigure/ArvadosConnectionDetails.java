@@ -18,8 +18,10 @@ import org.springframework.util.StringUtils;
  * @param endpoint the API base URL, without a trailing slash
  * @param token the API token
  * @param insecure whether TLS verification is off
+ * @param sslBundle the name of the Spring Boot SSL bundle that says whom to trust, {@code null} for the JDK's
+ * trust store
  */
-public record ArvadosConnectionDetails(URI endpoint, String token, boolean insecure) {
+public record ArvadosConnectionDetails(URI endpoint, String token, boolean insecure, @Nullable String sslBundle) {
 
 	/**
 	 * Resolve the details.
@@ -41,7 +43,13 @@ public record ArvadosConnectionDetails(URI endpoint, String token, boolean insec
 		if (insecure == null) {
 			insecure = isFlagSet(environment, "ARVADOS_API_HOST_INSECURE");
 		}
-		return new ArvadosConnectionDetails(toUrl(endpoint), token.trim(), insecure);
+		String sslBundle = StringUtils.hasText(properties.getSsl().getBundle()) ? properties.getSsl().getBundle() : null;
+		if (sslBundle != null && Boolean.TRUE.equals(properties.getInsecure())) {
+			throw new IllegalStateException(
+					"Set either arvados.events.ssl.bundle or arvados.events.insecure=true, not both");
+		}
+		// An SSL bundle says whom to trust: ARVADOS_API_HOST_INSECURE from the environment does not overrule it.
+		return new ArvadosConnectionDetails(toUrl(endpoint), token.trim(), insecure && sslBundle == null, sslBundle);
 	}
 
 	/**
@@ -85,7 +93,8 @@ public record ArvadosConnectionDetails(URI endpoint, String token, boolean insec
 	// Never print the token.
 	@Override
 	public String toString() {
-		return "ArvadosConnectionDetails[endpoint=" + this.endpoint + ", insecure=" + this.insecure + "]";
+		return "ArvadosConnectionDetails[endpoint=" + this.endpoint + ", insecure=" + this.insecure + ", sslBundle="
+				+ this.sslBundle + "]";
 	}
 
 }

@@ -21,15 +21,18 @@ import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionSettings;
 import org.arvados.events.subscription.Transport;
 import org.arvados.events.transport.LogsClient;
+import org.arvados.events.transport.TokenSafeWebSocketClient;
 import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -77,7 +80,7 @@ public final class ArvadosEventsAutoConfiguration {
 	ArvadosEventSubscription arvadosEventSubscription(ArvadosEventsProperties properties,
 			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
 			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
-			ApplicationEventPublisher publisher, Environment environment) {
+			ApplicationEventPublisher publisher, Environment environment, ObjectProvider<SslBundles> sslBundles) {
 		Assert.isTrue(properties.getQueueCapacity() > 0, "arvados.events.queue-capacity must be positive");
 		Assert.isTrue(properties.getMaxGaps() > 0, "arvados.events.max-gaps must be positive");
 		Assert.isTrue(isPositive(properties.getHeartbeatTimeout()), "arvados.events.heartbeat-timeout must be positive");
@@ -97,7 +100,7 @@ public final class ArvadosEventsAutoConfiguration {
 				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout(),
 				properties.getWebsocketAttempts(), properties.getWebsocketRetryInterval(), properties.getPollInterval(),
 				properties.getPollLimit(), properties.getPollInitialWindow());
-		RestClient restClient = restClient(details);
+		RestClient restClient = restClient(details, sslBundles);
 		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), properties.getWebsocketUrl(),
 				restClient);
 		LogsClient logsClient = new LogsClient(details.endpoint(), details.token(), restClient);
@@ -131,9 +134,9 @@ public final class ArvadosEventsAutoConfiguration {
 		return backOff;
 	}
 
-	private static RestClient restClient(ArvadosConnectionDetails details) {
+	private static RestClient restClient(ArvadosConnectionDetails details, ObjectProvider<SslBundles> sslBundles) {
 		HttpClient httpClient = HttpClient.newBuilder()
-			.sslContext(sslContext(details))
+			.sslContext(sslContext(details, sslBundles))
 			.connectTimeout(HTTP_TIMEOUT)
 			.followRedirects(HttpClient.Redirect.NORMAL)
 			.build();
@@ -142,7 +145,14 @@ public final class ArvadosEventsAutoConfiguration {
 		return RestClient.builder().requestFactory(requestFactory).build();
 	}
 
-	static SSLContext sslContext(ArvadosConnectionDetails details) {
+	// The same trust for both transports: a named SSL bundle (a private CA), everything (insecure), or the JDK's.
+	static SSLContext sslContext(ArvadosConnectionDetails details, ObjectProvider<SslBundles> sslBundles) {
+		String bundle = details.sslBundle();
+		if (bundle != null) {
+			SslBundles bundles = sslBundles.getIfAvailable();
+			Assert.state(bundles != null, "arvados.events.ssl.bundle is set but the application has no SslBundles");
+			return bundles.getBundle(bundle).createSslContext();
+		}
 		if (details.insecure()) {
 			return TrustEverythingSslContext.create();
 		}
@@ -169,12 +179,12 @@ public final class ArvadosEventsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WebSocketClient arvadosWebSocketClient(ArvadosConnectionDetails details) {
+		WebSocketClient arvadosWebSocketClient(ArvadosConnectionDetails details, ObjectProvider<SslBundles> sslBundles) {
 			WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 			container.setDefaultMaxTextMessageBufferSize(BUFFER_SIZE);
 			container.setDefaultMaxBinaryMessageBufferSize(BUFFER_SIZE);
-			StandardWebSocketClient client = new StandardWebSocketClient(container);
-			client.setSslContext(sslContext(details));
+			StandardWebSocketClient client = new TokenSafeWebSocketClient(container);
+			client.setSslContext(sslContext(details, sslBundles));
 			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000"));
 			return client;
 		}

@@ -34,7 +34,12 @@ public final class WebSocketTransport {
 	public CompletableFuture<WebSocketSession> connect(URI websocketUrl, String token, TransportListener listener) {
 		WebSocketConnection connection = new WebSocketConnection(listener, this.maxMessageSize,
 				websocketUrl.toString());
-		return this.client.execute(connection, new WebSocketHttpHeaders(), withToken(websocketUrl, token));
+		URI url = withToken(websocketUrl, token);
+		if (this.client instanceof TokenSafeWebSocketClient tokenSafe) {
+			return tokenSafe.connect(connection, url);
+		}
+		// An application's own client may log the URL (Spring's do at DEBUG); the README says so.
+		return this.client.execute(connection, new WebSocketHttpHeaders(), url);
 	}
 
 	static URI withToken(URI url, String token) {

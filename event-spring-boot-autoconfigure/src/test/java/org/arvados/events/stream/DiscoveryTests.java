@@ -47,7 +47,7 @@ class DiscoveryTests {
 	@AfterEach
 	void stopApi(CapturedOutput output) {
 		this.api.stop();
-		assertThat(output.getAll()).doesNotContain(StreamTestSupport.TOKEN);
+		StreamTestSupport.assertTokenNeverLogged(output);
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package org.arvados.events.stream;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import org.arvados.events.test.LogEntry;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.event.EventListener;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -30,9 +34,23 @@ final class StreamTestSupport {
 	/** Distinctive, so that a leak is easy to find in captured output. */
 	static final String TOKEN = "v2/zzzzz-gj3su-tok3nn0tt0b3l0gg3d/Xyzzy-s3cr3t-Plugh";
 
+	/** The secret part of the token: what must not show, whole, URL-encoded or cut. */
+	static final String SECRET = "Xyzzy-s3cr3t-Plugh";
+
 	static final Duration WAIT = Duration.ofSeconds(20);
 
 	private StreamTestSupport() {
+	}
+
+	/**
+	 * The output of a test has something in it, and no token in any form.
+	 * @param output what the test printed, at TRACE for the starter's packages
+	 */
+	static void assertTokenNeverLogged(CapturedOutput output) {
+		assertThat(output.getAll()).isNotEmpty()
+			.doesNotContain(TOKEN)
+			.doesNotContain(URLEncoder.encode(TOKEN, StandardCharsets.UTF_8))
+			.doesNotContain(SECRET);
 	}
 
 	static FakeArvadosCluster.Builder cluster() {

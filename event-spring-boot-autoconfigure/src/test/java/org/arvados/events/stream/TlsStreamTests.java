@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -35,7 +37,7 @@ class TlsStreamTests {
 
 	@AfterEach
 	void theTokenIsNeverLogged(CapturedOutput output) {
-		assertThat(output.getAll()).isNotEmpty().doesNotContain(StreamTestSupport.TOKEN);
+		StreamTestSupport.assertTokenNeverLogged(output);
 	}
 
 	@Test
@@ -71,6 +73,36 @@ class TlsStreamTests {
 				await().atMost(WAIT).until(() -> recorder.ids().contains(event.id()));
 				assertThat(output.getAll().split("TLS verification is OFF", -1)).hasSize(2);
 			});
+		}
+	}
+
+	@Test
+	void anSslBundleTrustsAPrivateCaForBothTransports() {
+		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
+			runner(cluster, "arvados.events.ssl.bundle=arvados",
+					"spring.ssl.bundle.jks.arvados.truststore.location=file:" + certificate.trustStorePath(),
+					"spring.ssl.bundle.jks.arvados.truststore.password=" + certificate.password(),
+					"spring.ssl.bundle.jks.arvados.truststore.type=PKCS12")
+				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry event = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(event.id()));
+					// The catch-up and the start read the list over https; the events came over wss.
+					assertThat(cluster.listRequests()).isNotEmpty();
+					assertThat(cluster.connectionsAccepted()).isEqualTo(1);
+				});
+		}
+	}
+
+	@Test
+	void anSslBundleAndInsecureTogetherAreRefused() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, "arvados.events.ssl.bundle=arvados", "arvados.events.insecure=true")
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessageContaining("Set either arvados.events.ssl.bundle or arvados.events.insecure=true"));
 		}
 	}
 
