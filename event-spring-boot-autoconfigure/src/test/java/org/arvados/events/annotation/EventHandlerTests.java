@@ -6,10 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.observation.DefaultEventHandlerObservationConvention;
+import org.arvados.events.observation.EventHandlerObservationContext;
+import org.arvados.events.observation.EventHandlerObservationConvention;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -63,6 +69,43 @@ class EventHandlerTests {
 				assertThat(context.getBean(ThrowingHandlers.class).seen).containsExactly(7L);
 				assertThat(failures).containsExactly(
 						"7 org.arvados.events.annotation.EventHandlerTests$ThrowingHandlers.fails boom");
+			});
+	}
+
+	@Test
+	void eachInvocationThatPassesTheFiltersIsObservedUnderTheApplicationsConvention() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return context instanceof EventHandlerObservationContext;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				observed.add(context.getName() + " " + context.getLowCardinalityKeyValue("handler").getValue() + " "
+						+ ((EventHandlerObservationContext) context).getEvent().id()
+						+ ((context.getError() != null) ? " " + context.getError().getMessage() : ""));
+			}
+		});
+		EventHandlerObservationConvention renamed = new DefaultEventHandlerObservationConvention() {
+			@Override
+			public String getName() {
+				return "renamed";
+			}
+		};
+		this.runner.withUserConfiguration(ThrowingHandlers.class, FilteringHandlers.class)
+			.withBean(ObservationRegistry.class, () -> registry)
+			.withBean(EventHandlerObservationConvention.class, () -> renamed)
+			.run((context) -> {
+				context.publishEvent(event(9, "create", REQUEST, "arvados#containerRequest", Map.of()));
+				String throwing = ThrowingHandlers.class.getName();
+				String filtering = FilteringHandlers.class.getName();
+				// A create of a request: filtered-out methods and a false condition are not invocations.
+				assertThat(observed).containsExactlyInAnyOrder("renamed " + throwing + ".fails 9 boom",
+						"renamed " + throwing + ".works 9", "renamed " + filtering + ".all 9",
+						"renamed " + filtering + ".requests 9");
 			});
 	}
 
