@@ -1,6 +1,7 @@
 package org.arvados.events.annotation;
 
 import java.lang.reflect.Method;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
@@ -14,6 +15,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListenerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Turns {@link EventHandler} methods into {@link EventHandlerMethodAdapter} listeners. Ordered before
@@ -27,9 +29,10 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 
 	private final ObjectProvider<EventHandlerErrorHandler> errorHandler;
 
-	private final ObjectProvider<ObservationRegistry> observationRegistry;
+	// Asked once, on first use, not per event: a bean factory lookup costs more than the dispatch around it.
+	private final SingletonSupplier<ObservationRegistry> observationRegistry;
 
-	private final ObjectProvider<EventHandlerObservationConvention> observationConvention;
+	private final Supplier<@Nullable EventHandlerObservationConvention> observationConvention;
 
 	private final ObjectProvider<ApplicationEventPublisher> publisher;
 
@@ -38,8 +41,8 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 			ObjectProvider<EventHandlerObservationConvention> observationConvention,
 			ObjectProvider<ApplicationEventPublisher> publisher) {
 		this.errorHandler = errorHandler;
-		this.observationRegistry = observationRegistry;
-		this.observationConvention = observationConvention;
+		this.observationRegistry = SingletonSupplier.of(() -> observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		this.observationConvention = SingletonSupplier.ofNullable(observationConvention::getIfAvailable);
 		this.publisher = publisher;
 	}
 
@@ -63,11 +66,11 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 	}
 
 	ObservationRegistry observationRegistry() {
-		return this.observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP);
+		return this.observationRegistry.obtain();
 	}
 
 	@Nullable EventHandlerObservationConvention observationConvention() {
-		return this.observationConvention.getIfAvailable();
+		return this.observationConvention.get();
 	}
 
 	@Nullable ApplicationEventPublisher publisher() {

@@ -10,8 +10,10 @@ import java.util.Map;
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,15 +27,12 @@ public final class EventDecoder {
 
 	// A private mapper: the application's own may be customised in ways that break decoding. One pass into plain
 	// maps and lists, the form handlers and SpEL conditions read best; no intermediate tree.
-	private final ObjectReader reader;
+	private final JsonMapper mapper = JsonMapper.builder().build();
 
-	private final ObjectWriter writer;
+	private final ObjectReader reader = this.mapper.readerFor(Object.class);
 
-	public EventDecoder() {
-		JsonMapper mapper = JsonMapper.builder().build();
-		this.reader = mapper.readerFor(Object.class);
-		this.writer = mapper.writer();
-	}
+	// Reads one item of a list, where the next item is no trailing garbage.
+	private final ObjectReader itemReader = this.reader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
 	/**
 	 * Decode one message.
@@ -63,22 +62,47 @@ public final class EventDecoder {
 
 	/**
 	 * Decode one page of {@code GET /arvados/v1/logs}. An item without an integer id is skipped and counted.
+	 * Each event's {@link ArvadosEvent#json() json} is the item's own text, cut from the page, not written anew.
 	 * @param json the response body
 	 * @return the page
 	 * @throws MalformedMessageException if the body is not a list with {@code items}
 	 */
 	public LogPage decodeList(String json) {
-		if (!(read(json) instanceof Map<?, ?> list) || !(list.get("items") instanceof List<?> items)) {
-			throw new MalformedMessageException("Not a list of logs", json);
-		}
-		List<ArvadosEvent> events = new ArrayList<>(items.size());
-		for (Object item : items) {
-			if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
-				// The item's own JSON, for handlers that read ArvadosEvent.json(); the page is one text.
-				events.add(toEvent(((Number) log.get("id")).longValue(), log, this.writer.writeValueAsString(log)));
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		List<ArvadosEvent> events = new ArrayList<>();
+		int size = -1;
+		try (JsonParser parser = this.mapper.createParser(bytes)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new MalformedMessageException("Not a list of logs", json);
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				boolean items = "items".equals(parser.currentName());
+				JsonToken value = parser.nextToken();
+				if (!items || value != JsonToken.START_ARRAY) {
+					parser.skipChildren();
+					continue;
+				}
+				size = 0;
+				for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+					size++;
+					int start = (int) parser.currentTokenLocation().getByteOffset();
+					Object item = this.itemReader.readValue(parser);
+					if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
+						int end = (int) parser.currentLocation().getByteOffset();
+						events.add(toEvent(((Number) log.get("id")).longValue(), log,
+								new String(bytes, start, end - start, StandardCharsets.UTF_8)));
+					}
+				}
 			}
 		}
-		return new LogPage(events, items.size());
+		catch (JacksonException ex) {
+			String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
+			throw new MalformedMessageException("Not valid JSON" + where, json, ex);
+		}
+		if (size < 0) {
+			throw new MalformedMessageException("Not a list of logs", json);
+		}
+		return new LogPage(events, size);
 	}
 
 	private static boolean isLong(@Nullable Object id) {

@@ -288,6 +288,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			while (current.buffer().takeOverflow());
 		}
 		catch (RuntimeException ex) {
+			if (!this.running) {
+				return; // stopping interrupted the request
+			}
 			long delay = listFailed(ex, "catch up on " + current.connection());
 			streaming(false, this.lastError);
 			schedule(() -> catchUpAndStream(current), delay);
@@ -341,6 +344,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			delay = this.settings.pollInterval().toMillis();
 		}
 		catch (RuntimeException ex) {
+			if (!this.running) {
+				return; // stopping interrupted the request
+			}
 			delay = listFailed(ex, "poll");
 			streaming(false, this.lastError);
 		}

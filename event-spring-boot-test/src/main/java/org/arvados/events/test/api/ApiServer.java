@@ -185,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
 		if (this.tokenRevoked.get() || !this.token.equals(requestToken(exchange, parameters))) {
 			throw new ApiException(401, "Not logged in");
 		}
-		return LogsResponse.list(this.store.inIdOrder(), LogsQuery.parse(parameters));
+		return LogsResponse.list(this.store, LogsQuery.parse(parameters));
 	}
 
 	private static @Nullable String requestToken(HttpExchange exchange, Map<String, String> parameters) {

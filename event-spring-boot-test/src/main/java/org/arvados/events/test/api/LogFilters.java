@@ -35,7 +35,14 @@ final class LogFilters {
 			}
 			checks.add(compile(attribute, operator.toLowerCase(Locale.ROOT), parts.get(2)));
 		}
-		return (entry) -> checks.stream().allMatch((check) -> check.test(entry));
+		return (entry) -> {
+			for (Predicate<LogEntry> check : checks) {
+				if (!check.test(entry)) {
+					return false;
+				}
+			}
+			return true;
+		};
 	}
 
 	private static Predicate<LogEntry> compile(String attribute, String operator, @Nullable Object operand) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.arvados.events.test.LogEntry;
 import org.arvados.events.test.format.Json;
@@ -22,23 +23,53 @@ import tools.jackson.core.JacksonException;
  * @param limit {@code limit}, default 100, capped at 1000
  * @param offset {@code offset}, default 0
  * @param countExact whether {@code items_available} is included ({@code count=exact})
+ * @param idAfter the highest lower bound an {@code id >} or {@code id >=} filter sets, as an exclusive bound;
+ * {@link Long#MIN_VALUE} without one (what PostgreSQL's index on {@code id} would start from)
+ * @param idAscending whether the order is by id, ascending (the index's order: nothing to sort)
  */
-record LogsQuery(Predicate<LogEntry> filter, Comparator<LogEntry> order, int limit, int offset, boolean countExact) {
+record LogsQuery(Predicate<LogEntry> filter, Comparator<LogEntry> order, int limit, int offset, boolean countExact,
+		long idAfter, boolean idAscending) {
 
 	static final int DEFAULT_LIMIT = 100;
 
 	static final int MAX_ITEMS_PER_RESPONSE = 1000;
 
+	/** {@code id}, {@code id asc}, {@code ["id asc"]}: the order of the primary key. */
+	private static final Pattern ID_ASCENDING = Pattern.compile("\\s*\\[?\\s*\"?\\s*(logs\\.)?id(\\s+asc)?\\s*\"?\\s*]?\\s*",
+			Pattern.CASE_INSENSITIVE);
+
 	static LogsQuery parse(Map<String, String> parameters) {
-		Predicate<LogEntry> filter = LogFilters.compile(decodeFilters(parameters.get("filters")));
-		Comparator<LogEntry> order = order(parameters.get("order"));
+		Object filters = decodeFilters(parameters.get("filters"));
+		Predicate<LogEntry> filter = LogFilters.compile(filters);
+		String orderText = parameters.get("order");
+		Comparator<LogEntry> order = order(orderText);
 		int limit = Math.min(number(parameters, "limit", DEFAULT_LIMIT), MAX_ITEMS_PER_RESPONSE);
 		int offset = number(parameters, "offset", 0);
 		String count = parameters.getOrDefault("count", "exact");
 		if (!count.equals("exact") && !count.equals("none")) {
 			throw ApiException.unprocessable("Invalid value for count parameter: " + count);
 		}
-		return new LogsQuery(filter, order, limit, offset, count.equals("exact"));
+		return new LogsQuery(filter, order, limit, offset, count.equals("exact"), idAfter(filters),
+				orderText == null || ID_ASCENDING.matcher(orderText).matches());
+	}
+
+	private static long idAfter(@Nullable Object filters) {
+		long after = Long.MIN_VALUE;
+		if (filters instanceof List<?> list) {
+			for (Object filter : list) {
+				if (filter instanceof List<?> f && f.size() == 3 && "id".equals(f.get(0))
+						&& f.get(2) != null && String.valueOf(f.get(2)).matches("-?\\d{1,18}")) {
+					long operand = Long.parseLong(String.valueOf(f.get(2)));
+					if (">".equals(f.get(1))) {
+						after = Math.max(after, operand);
+					}
+					else if (">=".equals(f.get(1))) {
+						after = Math.max(after, operand - 1);
+					}
+				}
+			}
+		}
+		return after;
 	}
 
 	private static @Nullable Object decodeFilters(@Nullable String text) {

@@ -8,9 +8,11 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.arvados.events.test.LogEntry;
 import org.arvados.events.test.format.Timestamps;
+import org.arvados.events.test.store.LogStore;
 import org.arvados.events.test.store.Uuids;
 
 /**
@@ -22,10 +24,21 @@ final class LogsResponse {
 	private LogsResponse() {
 	}
 
-	/** Applies {@code query} to the committed rows (given in id order) and builds the envelope. */
-	static Map<String, Object> list(Collection<LogEntry> rows, LogsQuery query) {
-		List<LogEntry> matching = rows.stream().filter(query.filter()).sorted(query.order()).toList();
-		List<Map<String, Object>> items = matching.stream()
+	/**
+	 * Applies {@code query} to the committed rows and builds the envelope. Like PostgreSQL with its index on
+	 * {@code id}, it starts after an {@code id} lower bound, does not sort what is in id order already, and
+	 * without {@code count=exact} stops at the limit: a client paging through a long log costs each page, not
+	 * the whole table.
+	 */
+	static Map<String, Object> list(LogStore store, LogsQuery query) {
+		Collection<LogEntry> rows = (query.idAfter() > Long.MIN_VALUE) ? store.after(query.idAfter())
+				: store.inIdOrder();
+		Stream<LogEntry> candidates = rows.stream().filter(query.filter());
+		if (!query.idAscending()) {
+			candidates = candidates.sorted(query.order());
+		}
+		List<LogEntry> matching = query.countExact() ? candidates.toList() : List.of();
+		List<Map<String, Object>> items = (query.countExact() ? matching.stream() : candidates)
 			.skip(query.offset())
 			.limit(query.limit())
 			.map(LogsResponse::item)
