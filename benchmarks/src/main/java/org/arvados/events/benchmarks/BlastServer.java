@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A WebSocket server on loopback that answers one subscription with a fixed number of Arvados-shaped update
- * events, as fast as the client reads them. Frames are patched from a template with fixed-width ids, so the
+ * A WebSocket server on loopback that answers one subscription with Arvados-shaped update events, in phases:
+ * as fast as the client reads them, or at a fixed rate. Every event carries its send time
+ * ({@code properties.sent}, {@link System#nanoTime()} in this JVM) for latency. Frames are patched from a template with fixed-width ids, so the
  * server costs next to nothing and the client is what is measured. Writes block when the client falls behind
  * (plain TCP flow control), as the real server's do. Written by hand because the test kit's server queues
  * frames without bound and paces itself, which is right for fidelity and wrong for a throughput figure.
@@ -24,6 +27,9 @@ import java.util.regex.Pattern;
 final class BlastServer implements AutoCloseable {
 
 	private static final long FIRST_ID = 10_000_000L;
+
+	/** Send times are counted from here, so they are positive and fit 19 digits. */
+	private static final long ORIGIN = System.nanoTime();
 
 	private static final Pattern KEY = Pattern.compile("Sec-WebSocket-Key: (\\S+)", Pattern.CASE_INSENSITIVE);
 
@@ -35,11 +41,21 @@ final class BlastServer implements AutoCloseable {
 
 	private final int msgIdOffset;
 
-	private final long count;
+	private final int sentOffset;
+
+	private final List<Phase> phases;
+
+	/** A number of events, sent at a rate, or as fast as they are read when the rate is 0. */
+	record Phase(long count, int perSecond) {
+	}
 
 	BlastServer(int propertiesPadding, long count) throws IOException {
+		this(propertiesPadding, List.of(new Phase(count, 0)));
+	}
+
+	BlastServer(int propertiesPadding, List<Phase> phases) throws IOException {
 		this.serverSocket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-		this.count = count;
+		this.phases = phases;
 		String padding = (propertiesPadding > 0) ? ",\"text\":\"" + "x".repeat(propertiesPadding) + "\"" : "";
 		String json = "{\"event_at\":\"2026-11-23T00:32:34.828334Z\",\"event_type\":\"update\",\"id\":" + FIRST_ID
 				+ ",\"msgID\":" + FIRST_ID + ",\"object_kind\":\"arvados#collection\","
@@ -48,7 +64,8 @@ final class BlastServer implements AutoCloseable {
 				+ "\"zzzzz-tpzed-xurymjxw79nv3jz\",\"portable_data_hash\":\"d41d8cd98f00b204e9800998ecf8427e+0\","
 				+ "\"state\":\"Committed\"},\"old_attributes\":{\"is_trashed\":false,\"name\":\"foo\",\"owner_uuid\":"
 				+ "\"zzzzz-tpzed-xurymjxw79nv3jz\",\"portable_data_hash\":\"d41d8cd98f00b204e9800998ecf8427e+0\","
-				+ "\"state\":\"Uncommitted\"}" + padding + "},\"uuid\":\"zzzzz-57u5n-0123456789abcde\"}";
+				+ "\"state\":\"Uncommitted\"},\"sent\":\"0000000000000000000\"" + padding
+				+ "},\"uuid\":\"zzzzz-57u5n-0123456789abcde\"}";
 		byte[] payload = json.getBytes(StandardCharsets.US_ASCII);
 		byte[] header = header(payload.length);
 		this.template = new byte[header.length + payload.length];
@@ -56,6 +73,17 @@ final class BlastServer implements AutoCloseable {
 		System.arraycopy(payload, 0, this.template, header.length, payload.length);
 		this.idOffset = header.length + json.indexOf("\"id\":") + 5;
 		this.msgIdOffset = header.length + json.indexOf("\"msgID\":") + 8;
+		this.sentOffset = header.length + json.indexOf("\"sent\":") + 8;
+	}
+
+	/** The clock of {@code properties.sent}: nanoseconds since this class was loaded. */
+	static long now() {
+		return System.nanoTime() - ORIGIN;
+	}
+
+	/** The id of the first event; ids follow one by one. */
+	static long firstId() {
+		return FIRST_ID;
 	}
 
 	int port() {
@@ -80,10 +108,10 @@ final class BlastServer implements AutoCloseable {
 				out.write(new byte[] { (byte) 0x81, 14 });
 				out.write("{\"status\":200}".getBytes(StandardCharsets.US_ASCII));
 				byte[] frame = this.template.clone();
-				for (long i = 0; i < this.count; i++) {
-					writeDigits(frame, this.idOffset, FIRST_ID + i);
-					writeDigits(frame, this.msgIdOffset, FIRST_ID + i);
-					out.write(frame);
+				long id = FIRST_ID;
+				for (Phase phase : this.phases) {
+					id = (phase.perSecond() == 0) ? blast(out, frame, id, phase.count())
+							: pace(out, frame, id, phase.count(), phase.perSecond());
 				}
 				out.flush();
 				in.read();
@@ -94,6 +122,38 @@ final class BlastServer implements AutoCloseable {
 		}, "blast-server");
 		thread.setDaemon(true);
 		thread.start();
+	}
+
+	private long blast(OutputStream out, byte[] frame, long firstId, long count) throws IOException {
+		for (long id = firstId; id < firstId + count; id++) {
+			stamp(frame, id);
+			out.write(frame);
+		}
+		return firstId + count;
+	}
+
+	// Sends what is due, then naps: parkNanos cannot wait 20 µs, so at 50k/s events leave in small bursts,
+	// each stamped with the moment it is written.
+	private long pace(OutputStream out, byte[] frame, long firstId, long count, int perSecond) throws IOException {
+		long period = 1_000_000_000L / perSecond;
+		long due = System.nanoTime();
+		long id = firstId;
+		while (id < firstId + count) {
+			while (id < firstId + count && due <= System.nanoTime()) {
+				stamp(frame, id++);
+				out.write(frame);
+				due += period;
+			}
+			out.flush();
+			LockSupport.parkNanos(Math.min(period, 50_000));
+		}
+		return id;
+	}
+
+	private void stamp(byte[] frame, long id) {
+		writeDigits(frame, this.idOffset, id, 8);
+		writeDigits(frame, this.msgIdOffset, id, 8);
+		writeDigits(frame, this.sentOffset, now(), 19);
 	}
 
 	private static void handshake(InputStream in, OutputStream out) throws IOException {
@@ -149,8 +209,8 @@ final class BlastServer implements AutoCloseable {
 		return header;
 	}
 
-	private static void writeDigits(byte[] frame, int offset, long value) {
-		for (int i = 7; i >= 0; i--) {
+	private static void writeDigits(byte[] frame, int offset, long value, int width) {
+		for (int i = width - 1; i >= 0; i--) {
 			frame[offset + i] = (byte) ('0' + (value % 10));
 			value /= 10;
 		}

@@ -1,5 +1,5 @@
 /**
- * Throughput benchmarks: a frame-blasting WebSocket server and the client under measurement.
+ * Benchmarks of the starter: a frame-blasting WebSocket server, raw clients for the limit, and the figures.
  */
 @NullMarked
 package org.arvados.events.benchmarks;

@@ -1,0 +1,46 @@
+package org.arvados.events.benchmarks;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The application under test: the starter and one handler bean, nothing else (no web server, WARN logging).
+ */
+@SpringBootApplication
+public class BenchmarkApplication {
+
+	/**
+	 * Start the application with a handler.
+	 * @param handler a bean with an {@code @EventHandler} method
+	 * @param properties {@code arvados.events.*} and other properties
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext start(Object handler, Map<String, String> properties) {
+		String[] args = properties.entrySet().stream().map((p) -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+		Consumer<ConfigurableApplicationContext> register = (context) -> context.getBeanFactory()
+			.registerSingleton("benchmarkHandler", handler);
+		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.initializers(register::accept)
+			.properties("logging.level.root=WARN", "spring.main.banner-mode=off")
+			.run(args);
+	}
+
+	/**
+	 * Properties that point the starter at a blast server's WebSocket. The REST API is on port 9, where nothing
+	 * listens: the start is "latest" without a known id, so the live path alone is measured (the blast server
+	 * serves one connection, which a catch-up must not take).
+	 * @param port the loopback port of the WebSocket server
+	 */
+	static Map<String, String> webSocket(int port) {
+		return Map.of("arvados.events.endpoint", "http://127.0.0.1:9", "arvados.events.token", "benchmark",
+				"arvados.events.websocket-url", "ws://127.0.0.1:" + port + "/websocket", "arvados.events.transport",
+				"websocket", "logging.level.org.arvados.events", "ERROR");
+	}
+
+}

@@ -1,0 +1,328 @@
+package org.arvados.events.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.arvados.events.benchmarks.BlastServer.Phase;
+import org.arvados.events.test.FakeArvadosCluster;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The benchmarks of issue #5, in one run: throughput against the raw limit, latency at fixed rates, heap while
+ * streaming, polling catch-up, start-up cost. Prints a table and writes {@code benchmarks/results/latest.json}.
+ * Nothing here is asserted: the figures are for people, and swing by a fifth on a shared two-core machine, so
+ * compare the ratios taken in one run.
+ * <p>
+ * Usage: {@code java -jar benchmarks.jar [--quick] [throughput|latency|memory|polling|startup ...]} from the
+ * project root ({@code benchmarks/run} does it); {@code --quick} streams 100,000 events where a full run streams
+ * a million.
+ */
+public final class Benchmarks {
+
+	private static final int LARGE_PADDING = 20 * 1024;
+
+	private final long events;
+
+	private final List<String> sections;
+
+	private final Map<String, Object> results = new LinkedHashMap<>();
+
+	private final List<String> table = new ArrayList<>();
+
+	private Benchmarks(long events, List<String> sections) {
+		this.events = events;
+		this.sections = sections;
+	}
+
+	public static void main(String[] args) throws Exception {
+		boolean quick = List.of(args).contains("--quick");
+		List<String> sections = Stream.of(args).filter((arg) -> !arg.startsWith("--")).toList();
+		new Benchmarks(quick ? 100_000 : 1_000_000,
+				sections.isEmpty() ? List.of("throughput", "latency", "memory", "polling", "startup") : sections)
+			.run();
+	}
+
+	private void run() throws Exception {
+		this.results.put("machine", machine());
+		line("Arvados events benchmarks: %s, %d cores, Java %s", this.results.get("machine") instanceof Map<?, ?> m
+				? m.get("cpu") : "", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+		for (String section : this.sections) {
+			switch (section) {
+				case "throughput" -> throughput();
+				case "latency" -> latency();
+				case "memory" -> memory();
+				case "polling" -> polling();
+				case "startup" -> startup();
+				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
+			}
+		}
+		Path file = Path.of("benchmarks", "results", "latest.json");
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+			.writeValueAsString(this.results) + "\n");
+		System.out.println();
+		this.table.forEach(System.out::println);
+		System.out.println("\nwritten to " + file);
+	}
+
+	// 1 and 2: events/s from the socket to a counting @EventHandler, and the same client reading raw frames.
+	private void throughput() throws Exception {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		line("%n%-10s %-26s %14s %10s %10s", "event", "client", "events/s", "MiB/s", "starter÷");
+		for (int padding : new int[] { 0, LARGE_PADDING }) {
+			long warmUp = this.events / 2;
+			int size;
+			double starter;
+			try (BlastServer server = new BlastServer(padding, warmUp + this.events)) {
+				server.serveOne();
+				size = server.eventSize();
+				Handlers.Counting counter = new Handlers.Counting(warmUp, this.events);
+				try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter,
+						BenchmarkApplication.webSocket(server.port()))) {
+					starter = rate(this.events, counter.await());
+				}
+			}
+			double discard = raw(padding, false, warmUp);
+			double decode = raw(padding, true, warmUp);
+			String label = (size < 1024) ? size + " B" : (size / 1024) + " KiB";
+			line("%-10s %-26s %,14.0f %10.1f %10s", label, "starter (@EventHandler)", starter, mib(starter, size), "");
+			line("%-10s %-26s %,14.0f %10.1f %9.2fx", label, "raw (a) read, discard", discard, mib(discard, size),
+					starter / discard);
+			line("%-10s %-26s %,14.0f %10.1f %9.2fx", label, "raw (b) read, Jackson", decode, mib(decode, size),
+					starter / decode);
+			rows.add(map("eventBytes", size, "events", this.events, "starterPerSecond", round(starter),
+					"rawDiscardPerSecond", round(discard), "rawJacksonPerSecond", round(decode), "ratioToDiscard",
+					round2(starter / discard), "ratioToJackson", round2(starter / decode)));
+		}
+		this.results.put("throughput", rows);
+	}
+
+	private double raw(int padding, boolean decode, long warmUp) throws Exception {
+		try (BlastServer server = new BlastServer(padding, warmUp + this.events)) {
+			server.serveOne();
+			return rate(this.events, new RawClient(decode, warmUp, this.events).run(server.port()));
+		}
+	}
+
+	// 3: from the server's write to the handler's entry, at fixed rates, after a fast warm-up.
+	private void latency() throws Exception {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		line("%n%-12s %10s %10s %10s %10s %10s", "rate/s", "events", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
+		for (int rate : new int[] { 1_000, 10_000, 50_000 }) {
+			long warmUp = 200_000;
+			int measured = Math.min(rate * 5, 250_000);
+			try (BlastServer server = new BlastServer(0, List.of(new Phase(warmUp, 0), new Phase(measured, rate)))) {
+				server.serveOne();
+				Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured);
+				try (ConfigurableApplicationContext context = BenchmarkApplication.start(latency,
+						BenchmarkApplication.webSocket(server.port()))) {
+					double[] p = latency.awaitPercentiles();
+					line("%-12s %10d %10.0f %10.0f %10.0f %10.0f", String.format("%,d", rate), measured, p[0], p[1],
+							p[2], p[3]);
+					rows.add(map("perSecond", rate, "events", measured, "p50Micros", round(p[0]), "p99Micros",
+							round(p[1]), "p999Micros", round(p[2]), "maxMicros", round(p[3])));
+				}
+			}
+		}
+		this.results.put("latency", rows);
+	}
+
+	// 4: heap in use after a full GC, subscribed and idle, then at every tenth of a long stream.
+	private void memory() throws Exception {
+		long idle;
+		try (BlastServer server = new BlastServer(0, 1)) {
+			server.serveOne();
+			Handlers.Counting one = new Handlers.Counting(1, 0);
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(one,
+					BenchmarkApplication.webSocket(server.port()))) {
+				one.await();
+				idle = Handlers.HeapSampling.usedAfterGc(ManagementFactory.getMemoryMXBean());
+			}
+		}
+		long total = this.events;
+		Handlers.HeapSampling sampling = new Handlers.HeapSampling(total, 10);
+		try (BlastServer server = new BlastServer(0, total)) {
+			server.serveOne();
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(sampling,
+					BenchmarkApplication.webSocket(server.port()))) {
+				sampling.await();
+			}
+		}
+		long[] samples = sampling.usedAfterGc;
+		long max = 0;
+		for (long sample : samples) {
+			max = Math.max(max, sample);
+		}
+		long growth = samples[samples.length - 1] - samples[0];
+		line("%nheap after GC: idle %d MiB; streaming %,d events, each tenth: %s MiB%n"
+				+ "  max %d MiB above idle; last minus first %+d MiB", idle >> 20, total, mibList(samples),
+				(max - idle) >> 20, growth >> 20);
+		this.results.put("memory", map("events", total, "idleMiB", idle >> 20, "streamingMiB", toMiB(samples),
+				"maxAboveIdleMiB", (max - idle) >> 20, "growthMiB", growth >> 20));
+	}
+
+	// 5: a backlog in the fake cluster, read through the logs list.
+	private void polling() throws Exception {
+		pollBacklog(20_000);
+		int backlog = 100_000;
+		double perSecond = pollBacklog(backlog);
+		line("%npolling catch-up of %,d events through the fake cluster's logs list: %,.0f events/s", backlog, perSecond);
+		this.results.put("polling", map("events", backlog, "perSecond", round(perSecond)));
+	}
+
+	private double pollBacklog(int backlog) throws Exception {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().token("benchmark").start()) {
+			long first = -1;
+			for (int i = 0; i < backlog; i++) {
+				String collection = FakeArvadosCluster.uuid("4zz18");
+				long id = cluster.emit("update", collection, Map.of("old_attributes", Map.of("name", "a" + i),
+						"new_attributes", Map.of("name", "b" + i, "portable_data_hash",
+								"d41d8cd98f00b204e9800998ecf8427e+0", "owner_uuid", "zzzzz-tpzed-xurymjxw79nv3jz")))
+					.id();
+				first = (first < 0) ? id : first;
+			}
+			Handlers.Counting counter = new Handlers.Counting(1, backlog - 1);
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter,
+					Map.of("arvados.events.endpoint", cluster.endpoint(), "arvados.events.token", "benchmark",
+							"arvados.events.transport", "polling", "arvados.events.start-from", Long.toString(first),
+							"arvados.events.poll-interval", "1h"))) {
+				return rate(backlog - 1, counter.await());
+			}
+		}
+	}
+
+	// 6: the sample's own "Started ... in X seconds", with the starter and with its auto-configuration left out.
+	private void startup() throws Exception {
+		Path jar = Path.of("sample-app", "target", "sample-app-0.1.0-SNAPSHOT.jar");
+		if (!Files.exists(jar)) {
+			line("%nstart-up: %s is missing; build the sample first", jar);
+			return;
+		}
+		String without = "--spring.autoconfigure.exclude=org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration,"
+				+ "org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration,"
+				+ "org.arvados.events.autoconfigure.health.ArvadosEventsHealthContributorAutoConfiguration,"
+				+ "org.arvados.events.autoconfigure.metrics.ArvadosEventsMetricsAutoConfiguration";
+		List<Double> with = new ArrayList<>();
+		List<Double> withoutStarter = new ArrayList<>();
+		startSample(jar, null);
+		for (int i = 0; i < 3; i++) {
+			with.add(startSample(jar, null));
+			withoutStarter.add(startSample(jar, without));
+		}
+		double a = median(with);
+		double b = median(withoutStarter);
+		line("%nsample start-up (median of 3): with the starter %.2f s, without %.2f s, ratio %.2f", a, b, a / b);
+		this.results.put("startup", map("withStarterSeconds", round2(a), "withoutStarterSeconds", round2(b), "ratio",
+				round2(a / b)));
+	}
+
+	private static double startSample(Path jar, @Nullable String extra) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-jar", jar.toString(), "--server.port=0", "--spring.main.banner-mode=off"));
+		if (extra != null) {
+			command.add(extra);
+		}
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().remove("ARVADOS_API_HOST");
+		Process process = builder.start();
+		Pattern started = Pattern.compile("Started SampleApplication in ([0-9.]+) seconds");
+		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line = out.readLine(); line != null; line = out.readLine()) {
+				Matcher matcher = started.matcher(line);
+				if (matcher.find()) {
+					return Double.parseDouble(matcher.group(1));
+				}
+			}
+			throw new IllegalStateException("The sample did not start");
+		}
+		finally {
+			process.destroy();
+			process.waitFor(20, TimeUnit.SECONDS);
+		}
+	}
+
+	private static Map<String, Object> machine() throws IOException {
+		String cpu = "unknown";
+		Path cpuInfo = Path.of("/proc/cpuinfo");
+		if (Files.exists(cpuInfo)) {
+			cpu = Files.readAllLines(cpuInfo).stream()
+				.filter((l) -> l.startsWith("model name"))
+				.map((l) -> l.substring(l.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse(cpu);
+		}
+		return map("cpu", cpu, "cores", Runtime.getRuntime().availableProcessors(), "java",
+				System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
+				"maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20, "at", Instant.now().toString());
+	}
+
+	private void line(String format, Object... args) {
+		String text = String.format(format, args);
+		this.table.add(text);
+		System.out.println(text);
+	}
+
+	private static double rate(long events, long nanos) {
+		return events / (nanos / 1e9);
+	}
+
+	private static double mib(double perSecond, int size) {
+		return perSecond * size / (1 << 20);
+	}
+
+	private static String mibList(long[] samples) {
+		StringBuilder text = new StringBuilder();
+		for (long sample : samples) {
+			text.append((text.length() > 0) ? " " : "").append(sample >> 20);
+		}
+		return text.toString();
+	}
+
+	private static List<Long> toMiB(long[] samples) {
+		List<Long> list = new ArrayList<>();
+		for (long sample : samples) {
+			list.add(sample >> 20);
+		}
+		return list;
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static long round(double value) {
+		return Math.round(value);
+	}
+
+	private static double round2(double value) {
+		return Math.round(value * 100) / 100.0;
+	}
+
+	private static Map<String, Object> map(Object... keysAndValues) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		}
+		return map;
+	}
+
+}
