@@ -305,11 +305,11 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		this.failedAttempts.set(0);
 		this.backOff.progressed();
 		this.tokenRejected = false;
-		streaming(true, "caught up");
 		logger.info("Streaming from " + current.connection() + " after id " + this.intake.resumeAfter());
 		if (this.mode == TransportMode.POLLING) {
 			switchTo(TransportMode.WEBSOCKET, "the WebSocket works again");
 		}
+		streaming(true, "caught up");
 	}
 
 	private void tick() {
