@@ -1,15 +1,15 @@
 package org.arvados.events.stream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -37,16 +37,13 @@ class DiscoveryTests {
 
 	private static final String DISCOVERY = "/discovery/v1/apis/arvados/v1/rest";
 
-	private final WireMockServer api = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-
-	@BeforeEach
-	void startApi() {
-		this.api.start();
-	}
+	@RegisterExtension
+	final WireMockExtension api = WireMockExtension.newInstance()
+		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
+		.build();
 
 	@AfterEach
-	void stopApi(CapturedOutput output) {
-		this.api.stop();
+	void neverLogsTheToken(CapturedOutput output) {
 		StreamTestSupport.assertTokenNeverLogged(output);
 	}
 
@@ -87,8 +84,7 @@ class DiscoveryTests {
 		this.api.stubFor(get(DISCOVERY).willReturn(okJson("<html>proxy login</html>")));
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			apiRunner(cluster).run((context) -> {
-				await().atMost(WAIT).until(() -> this.api.countRequestsMatching(
-						getRequestedFor(urlEqualTo(DISCOVERY)).build()).getCount() >= 2);
+				await().atMost(WAIT).until(() -> this.api.findAll(getRequestedFor(urlEqualTo(DISCOVERY))).size() >= 2);
 				assertThat(output).contains("Cannot find the WebSocket URL of " + this.api.baseUrl());
 			});
 		}

@@ -2,16 +2,16 @@ package org.arvados.events.stream;
 
 import java.time.Instant;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -45,16 +45,13 @@ class PollingWireMockTests {
 			+ "\"properties\":{\"old_etag\":\"a\",\"old_attributes\":{\"state\":\"Committed\",\"priority\":1},"
 			+ "\"new_etag\":\"b\",\"new_attributes\":{\"state\":\"Final\",\"priority\":1,\"output_uuid\":\"zzzzz-4zz18-000000000000%1$d\"}}}";
 
-	private final WireMockServer api = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-
-	@BeforeEach
-	void startApi() {
-		this.api.start();
-	}
+	@RegisterExtension
+	final WireMockExtension api = WireMockExtension.newInstance()
+		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
+		.build();
 
 	@AfterEach
-	void stopApi(CapturedOutput output) {
-		this.api.stop();
+	void neverLogsTheToken(CapturedOutput output) {
 		StreamTestSupport.assertTokenNeverLogged(output);
 	}
 
