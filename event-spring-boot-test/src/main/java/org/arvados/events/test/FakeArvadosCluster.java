@@ -138,9 +138,19 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		this.websocket.setRefuseConnections(refuse);
 	}
 
-	/** From now on the list endpoint answers 401; the WebSocket, like the real one, never checks. */
+	/**
+	 * From now on the list endpoint answers 401, and the WebSocket, like the real one, keeps every connection
+	 * open and answering but sends no event: each fails its permission check and is dropped without a word.
+	 */
 	public void revokeToken() {
 		this.api.revokeToken();
+		this.websocket.setTokenRevoked(true);
+	}
+
+	/** The token works again; what was dropped meanwhile is in the list, not replayed by anyone. */
+	public void restoreToken() {
+		this.api.restoreToken();
+		this.websocket.setTokenRevoked(false);
 	}
 
 	/** The next {@code count} list requests answer {@code status} with an Arvados error body. */

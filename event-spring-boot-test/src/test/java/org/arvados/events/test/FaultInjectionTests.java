@@ -30,6 +30,22 @@ class FaultInjectionTests {
 	}
 
 	@Test
+	void aRevokedTokenGetsRepliesButNoEventsUntilRestored() {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+			client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+			cluster.revokeToken();
+			long dropped = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).id();
+			client.send("{\"method\":\"subscribe\",\"last_log_id\":" + (dropped - 1) + "}");
+			assertThat(client.awaitMessages(2)).containsExactly("{\"status\":200}", "{\"status\":200}");
+			cluster.restoreToken();
+			long delivered = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).id();
+			assertThat(client.awaitMessages(3).get(2)).contains("\"id\":" + delivered + ",");
+			assertThat(client.messages()).noneMatch((message) -> message.contains("\"id\":" + dropped + ","));
+		}
+	}
+
+	@Test
 	void dropConnectionsClosesWithoutACloseFrame() {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
 				TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {

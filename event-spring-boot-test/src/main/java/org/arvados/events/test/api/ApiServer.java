@@ -112,6 +112,10 @@ public final class ApiServer implements AutoCloseable {
 		this.tokenRevoked.set(true);
 	}
 
+	public void restoreToken() {
+		this.tokenRevoked.set(false);
+	}
+
 	public void failListRequests(int count, int status) {
 		this.failureStatus = status;
 		this.failuresLeft.set(count);

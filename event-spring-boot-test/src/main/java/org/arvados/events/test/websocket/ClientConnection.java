@@ -43,6 +43,8 @@ final class ClientConnection {
 
 	private final Runnable onOverflow;
 
+	private final BooleanSupplier permitted;
+
 	private final Outbound outbound;
 
 	private final ExecutorService reader;
@@ -54,12 +56,13 @@ final class ClientConnection {
 	private final ScheduledFuture<?> keepalive;
 
 	ClientConnection(WebSocket socket, String name, LogStore store, WebSocketSettings settings,
-			ScheduledExecutorService scheduler, BooleanSupplier silent, Runnable onOverflow) {
+			ScheduledExecutorService scheduler, BooleanSupplier silent, BooleanSupplier permitted, Runnable onOverflow) {
 		this.socket = socket;
 		this.store = store;
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.onOverflow = onOverflow;
+		this.permitted = permitted;
 		this.outbound = new Outbound((WebSocketImpl) socket, settings.clientQueueCapacity(), settings.keepaliveInterval(), silent,
 				name);
 		this.reader = Executors.newSingleThreadExecutor((task) -> {
@@ -82,9 +85,13 @@ final class ClientConnection {
 		}
 	}
 
-	/** Queues a committed row if any subscription wants it; overflows close the connection. */
+	/**
+	 * Queues a committed row if any subscription wants it and the token may read it (a revoked token reads
+	 * nothing: arvados-ws drops the event without a word); overflows close the connection.
+	 */
 	void deliver(LogEntry entry, Supplier<EventFrame> frame) {
-		if (!this.socket.isOpen() || this.subscriptions.stream().noneMatch((s) -> s.matches(entry))) {
+		if (!this.socket.isOpen() || !this.permitted.getAsBoolean()
+				|| this.subscriptions.stream().noneMatch((s) -> s.matches(entry))) {
 			return;
 		}
 		if (!this.outbound.offer(frame.get())) {
@@ -170,7 +177,8 @@ final class ClientConnection {
 			.toList();
 		try {
 			for (LogEntry row : rows) {
-				if (subscription.matches(row) && !this.outbound.offerPaced(EventFrame.of(row))) {
+				if (subscription.matches(row) && this.permitted.getAsBoolean()
+						&& !this.outbound.offerPaced(EventFrame.of(row))) {
 					return;
 				}
 			}

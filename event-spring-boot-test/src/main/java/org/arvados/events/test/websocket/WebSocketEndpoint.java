@@ -31,6 +31,8 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
 	private final AtomicBoolean silent = new AtomicBoolean();
 
+	private final AtomicBoolean tokenRevoked = new AtomicBoolean();
+
 	private final AtomicInteger overflowCloses = new AtomicInteger();
 
 	private final String url;
@@ -42,7 +44,7 @@ public final class WebSocketEndpoint implements AutoCloseable {
 			return thread;
 		});
 		this.server = new ArvadosWebSocketServer((socket, name) -> new ClientConnection(socket, name, store, settings,
-				this.scheduler, this.silent::get, this.overflowCloses::incrementAndGet));
+				this.scheduler, this.silent::get, () -> !this.tokenRevoked.get(), this.overflowCloses::incrementAndGet));
 		if (tls != null) {
 			this.server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
 		}
@@ -80,6 +82,11 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
 	public void closeConnections() {
 		this.server.connections().forEach(ClientConnection::closeNormally);
+	}
+
+	/** While true, no connection gets an event, live or replayed, as when the token's permission checks fail. */
+	public void setTokenRevoked(boolean revoked) {
+		this.tokenRevoked.set(revoked);
 	}
 
 	public void setSilent(boolean silent) {
