@@ -144,6 +144,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.notStreamingSince = Instant.now();
 			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
 			worker.execute((this.mode == TransportMode.POLLING) ? this::poll : this::connect);
+			long fill = this.settings.pollInterval().toMillis();
+			worker.scheduleWithFixedDelay(this::fillGaps, fill, fill, TimeUnit.MILLISECONDS);
 			watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ this.mode.name().toLowerCase() + " ("
@@ -312,6 +314,25 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		streaming(true, "caught up");
 	}
 
+	// On the WebSocket, an id the server never sent leaves a gap: its permission check failed (a token revoked for
+	// a while), or it was lost between the database and the server. The list has it if the token may read it.
+	// Every poll interval while gaps are open, read the list from the low-water mark; what was seen is dropped.
+	private void fillGaps() {
+		if (!this.running || this.mode != TransportMode.WEBSOCKET || !this.streaming || !this.intake.hasOpenGaps()) {
+			return;
+		}
+		try {
+			this.catchUp.run(() -> this.running && this.mode == TransportMode.WEBSOCKET);
+			this.tokenRejected = false;
+		}
+		catch (RuntimeException ex) {
+			if (this.running) {
+				logger.warn(listFailure(ex, "look up missing event ids") + "; trying again in "
+						+ this.settings.pollInterval().toMillis() + " ms");
+			}
+		}
+	}
+
 	private void tick() {
 		this.intake.closeExpiredGaps();
 		this.feed.checkSilence();
@@ -356,18 +377,24 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	}
 
 	private long listFailed(RuntimeException ex, String action) {
-		if (ex instanceof TokenRejectedException) {
+		String failure = listFailure(ex, action);
+		if (this.tokenRejected) {
 			long delay = TOKEN_REJECTED_RETRY.toMillis();
-			this.tokenRejected = true;
-			this.lastError = "Cannot " + action + ": " + ex.getMessage();
-			logger.error(this.lastError + ". Trying again in " + delay + " ms");
+			logger.error(failure + ". Trying again in " + delay + " ms");
 			return delay;
 		}
 		long delay = this.backOff.nextDelay();
-		this.lastError = "Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
-				+ this.redactor.describe(ex) + ")";
-		logger.warn(this.lastError + "; trying again in " + delay + " ms");
+		logger.warn(failure + "; trying again in " + delay + " ms");
 		return delay;
+	}
+
+	// Remember a failure of the list for health: the message, and whether it was the token.
+	private String listFailure(RuntimeException ex, String action) {
+		this.tokenRejected = ex instanceof TokenRejectedException;
+		this.lastError = this.tokenRejected ? "Cannot " + action + ": " + ex.getMessage()
+				: "Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
+						+ this.redactor.describe(ex) + ")";
+		return this.lastError;
 	}
 
 	// Events start or stop flowing: say so once per change. On the worker.

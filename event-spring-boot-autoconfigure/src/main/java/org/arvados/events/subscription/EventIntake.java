@@ -237,6 +237,13 @@ final class EventIntake {
 	}
 
 	/**
+	 * Whether ids below the highest are still missing.
+	 */
+	boolean hasOpenGaps() {
+		return this.position.openGaps() > 0;
+	}
+
+	/**
 	 * Whether the reader is waiting for room in the queue: silence on the socket is then our doing.
 	 */
 	boolean isBackPressured() {

@@ -90,7 +90,7 @@ class ResumeAndRejectionTests {
 	void withoutAnAnswerFromTheApiNewEventsCountFromTheFirstOne(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			emit(cluster);
-			cluster.revokeToken();
+			cluster.failListRequests(1, 401);
 			runner(cluster).run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry fresh = emit(cluster);

@@ -149,6 +149,26 @@ class TransportSwitchTests {
 	}
 
 	@Test
+	void idsTheWebSocketNeverSentAreFoundInTheListOnceTheTokenWorksAgain() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.poll-interval=200ms").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry before = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(before.id()));
+				// The server drops every event of a revoked token without a word; the connection stays up.
+				cluster.revokeToken();
+				List<LogEntry> dropped = IntStream.range(0, 5).mapToObj((i) -> emit(cluster)).toList();
+				cluster.restoreToken();
+				LogEntry after = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().size() >= 7);
+				assertThat(recorder.ids()).doesNotHaveDuplicates()
+					.containsExactlyInAnyOrderElementsOf(ids(concat(List.of(before), dropped, List.of(after))));
+				assertThat(cluster.connectionsAccepted()).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
 	void liveEventsWaitForTheCatchUpSoAnObjectsEventsKeepTheirOrder() {
 		try (FakeArvadosCluster cluster = cluster().replayWindow(Duration.ZERO).start()) {
 			runner(cluster, "arvados.events.transport=websocket", "arvados.events.poll-limit=5").run((context) -> {
