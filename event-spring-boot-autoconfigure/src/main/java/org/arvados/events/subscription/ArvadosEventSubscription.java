@@ -3,11 +3,7 @@ package org.arvados.events.subscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +14,6 @@ import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
-import org.arvados.events.lifecycle.ArvadosStreamEvent;
-import org.arvados.events.lifecycle.StreamConnectedEvent;
-import org.arvados.events.lifecycle.StreamDisconnectedEvent;
 import org.arvados.events.lifecycle.SubscriptionStartedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.arvados.events.lifecycle.TransportMode;
@@ -28,7 +21,6 @@ import org.arvados.events.lifecycle.TransportSwitchedEvent;
 import org.arvados.events.subscription.WebSocketFeed.Link;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
-import org.arvados.events.transport.TokenRejectedException;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 /**
  * The managed subscription to the cluster's events. Started last and stopped first among the application's
@@ -66,13 +59,13 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final LogCatchUp catchUp;
 
-	private final ApplicationEventPublisher publisher;
-
 	private final ReconnectBackOff backOff;
 
 	private final SecretRedactor redactor;
 
 	private final WebSocketFeed feed;
+
+	private final StreamStatus status;
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -90,17 +83,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile TransportMode mode;
 
-	private volatile boolean streaming;
+	private @Nullable SerialWorker worker;
 
-	private volatile @Nullable Instant notStreamingSince = Instant.now();
-
-	private volatile @Nullable String lastError;
-
-	private volatile boolean tokenRejected;
-
-	private @Nullable ScheduledExecutorService worker;
-
-	private @Nullable ScheduledExecutorService watchdog;
+	private @Nullable SerialWorker watchdog;
 
 	private @Nullable Future<?> pollTask;
 
@@ -111,8 +96,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			ResumePosition position, int queueCapacity, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler) {
 		this.settings = settings;
-		this.publisher = publisher;
 		this.redactor = new SecretRedactor(settings.token());
+		this.status = new StreamStatus(this, publisher, settings.endpoint(), this.redactor);
 		this.intake = new EventIntake(position, settings.filters(), checkpointStore, queueCapacity, publisher,
 				errorHandler, this.redactor);
 		this.catchUp = new LogCatchUp(logsClient, settings.filters(), settings.pollLimit(), this.intake);
@@ -136,23 +121,22 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				this.feed.checkSubscribeSize();
 			}
 			this.intake.dispatcher().start();
-			ScheduledExecutorService worker = singleThread("arvados-events");
-			ScheduledExecutorService watchdog = singleThread("arvados-events-watchdog");
+			SerialWorker worker = new SerialWorker("arvados-events");
+			SerialWorker watchdog = new SerialWorker("arvados-events-watchdog");
 			this.worker = worker;
 			this.watchdog = watchdog;
 			this.running = true;
-			this.notStreamingSince = Instant.now();
-			long tick = Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4));
+			this.status.reset();
 			worker.execute((this.mode == TransportMode.POLLING) ? this::poll : this::connect);
-			long fill = this.settings.pollInterval().toMillis();
-			worker.scheduleWithFixedDelay(this::fillGaps, fill, fill, TimeUnit.MILLISECONDS);
-			watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+			worker.scheduleWithFixedDelay(this::fillGaps, this.settings.pollInterval().toMillis());
+			watchdog.scheduleWithFixedDelay(this::tick,
+					Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4)));
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ this.mode.name().toLowerCase() + " ("
 					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
 							: "new events only")
 					+ ")");
-			publish(new SubscriptionStartedEvent(this, this.mode));
+			this.status.publish(new SubscriptionStartedEvent(this, this.mode));
 		}
 	}
 
@@ -164,9 +148,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			this.running = false;
-			this.streaming = false;
-			this.notStreamingSince = Instant.now();
-			for (ScheduledExecutorService executor : new ScheduledExecutorService[] { this.worker, this.watchdog }) {
+			this.status.reset();
+			for (SerialWorker executor : new SerialWorker[] { this.worker, this.watchdog }) {
 				if (executor != null) {
 					executor.shutdownNow();
 				}
@@ -175,7 +158,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.intake.dispatcher().stop(() -> {
 				this.intake.saveCheckpoint();
 				logger.info("Stopped following Arvados events at id " + this.intake.resumeAfter());
-				publish(new SubscriptionStoppedEvent(this, this.intake.resumeAfter()));
+				this.status.publish(new SubscriptionStoppedEvent(this, this.intake.resumeAfter()));
 				callback.run();
 			});
 		}
@@ -211,8 +194,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return this.intake.state(this.running, this.mode, this.streaming, this.notStreamingSince, this.tokenRejected,
-				this.lastError, this.reconnects.get(), this.switches.get());
+		return this.intake.state(this.running, this.mode, this.status.isFlowing(), this.status.notFlowingSince(),
+				this.status.isTokenRejected(), this.status.lastError(), this.reconnects.get(), this.switches.get());
 	}
 
 	// ---- WebSocket: connect, catch up, stream. On the worker.
@@ -251,7 +234,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			logger.debug("The WebSocket is still unavailable (" + reason + "); polling goes on");
 			return;
 		}
-		this.lastError = reason;
+		this.status.failed(reason);
 		streaming(false, reason);
 		int failures = this.failedAttempts.incrementAndGet();
 		if (this.settings.transport() == Transport.AUTO
@@ -271,7 +254,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 		this.feed.close();
 		switchTo(TransportMode.POLLING, reason);
-		cancel(this.webSocketRetryTask);
+		SerialWorker.cancel(this.webSocketRetryTask);
 	}
 
 	// The server confirmed the subscription: everything from the resume position on now comes live or from the
@@ -293,8 +276,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			if (!this.running) {
 				return; // stopping interrupted the request
 			}
-			long delay = listFailed(ex, "catch up on " + current.connection());
-			streaming(false, this.lastError);
+			String failure = this.status.listFailed(ex, "catch up on " + current.connection());
+			long delay = retryDelay(failure);
+			streaming(false, failure);
 			schedule(() -> catchUpAndStream(current), delay);
 			return;
 		}
@@ -306,7 +290,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		}
 		this.failedAttempts.set(0);
 		this.backOff.progressed();
-		this.tokenRejected = false;
+		this.status.listAnswered();
 		logger.info("Streaming from " + current.connection() + " after id " + this.intake.resumeAfter());
 		if (this.mode == TransportMode.POLLING) {
 			switchTo(TransportMode.WEBSOCKET, "the WebSocket works again");
@@ -318,16 +302,17 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	// a while), or it was lost between the database and the server. The list has it if the token may read it.
 	// Every poll interval while gaps are open, read the list from the low-water mark; what was seen is dropped.
 	private void fillGaps() {
-		if (!this.running || this.mode != TransportMode.WEBSOCKET || !this.streaming || !this.intake.hasOpenGaps()) {
+		if (!this.running || this.mode != TransportMode.WEBSOCKET || !this.status.isFlowing()
+				|| !this.intake.hasOpenGaps()) {
 			return;
 		}
 		try {
 			this.catchUp.run(() -> this.running && this.mode == TransportMode.WEBSOCKET);
-			this.tokenRejected = false;
+			this.status.listAnswered();
 		}
 		catch (RuntimeException ex) {
 			if (this.running) {
-				logger.warn(listFailure(ex, "look up missing event ids") + "; trying again in "
+				logger.warn(this.status.listFailed(ex, "look up missing event ids") + "; trying again in "
 						+ this.settings.pollInterval().toMillis() + " ms");
 			}
 		}
@@ -358,7 +343,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		try {
 			ensureStartingPoint();
 			if (this.catchUp.run(() -> this.running && this.mode == TransportMode.POLLING)) {
-				this.tokenRejected = false;
+				this.status.listAnswered();
 				this.backOff.progressed();
 				streaming(true, "polled");
 			}
@@ -368,17 +353,18 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			if (!this.running) {
 				return; // stopping interrupted the request
 			}
-			delay = listFailed(ex, "poll");
-			streaming(false, this.lastError);
+			String failure = this.status.listFailed(ex, "poll");
+			delay = retryDelay(failure);
+			streaming(false, failure);
 		}
 		if (this.running && this.mode == TransportMode.POLLING) {
 			this.pollTask = schedule(this::poll, delay);
 		}
 	}
 
-	private long listFailed(RuntimeException ex, String action) {
-		String failure = listFailure(ex, action);
-		if (this.tokenRejected) {
+	// A rejected token is asked about again rarely; anything else with the back-off.
+	private long retryDelay(String failure) {
+		if (this.status.isTokenRejected()) {
 			long delay = TOKEN_REJECTED_RETRY.toMillis();
 			logger.error(failure + ". Trying again in " + delay + " ms");
 			return delay;
@@ -388,32 +374,10 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return delay;
 	}
 
-	// Remember a failure of the list for health: the message, and whether it was the token.
-	private String listFailure(RuntimeException ex, String action) {
-		this.tokenRejected = ex instanceof TokenRejectedException;
-		this.lastError = this.tokenRejected ? "Cannot " + action + ": " + ex.getMessage()
-				: "Cannot " + action + " through the logs list of " + this.settings.endpoint() + " ("
-						+ this.redactor.describe(ex) + ")";
-		return this.lastError;
-	}
-
-	// Events start or stop flowing: say so once per change. On the worker.
+	// Events start or stop flowing: said once per change.
 	private void streaming(boolean flowing, @Nullable String cause) {
-		if (this.streaming == flowing || !this.running) {
-			return;
-		}
-		this.streaming = flowing;
-		this.notStreamingSince = flowing ? null : Instant.now();
-		publish(flowing ? new StreamConnectedEvent(this, this.mode)
-				: new StreamDisconnectedEvent(this, this.mode, (cause != null) ? cause : "unknown"));
-	}
-
-	private void publish(ArvadosStreamEvent event) {
-		try {
-			this.publisher.publishEvent(event);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener of " + event.getClass().getSimpleName() + " failed: " + this.redactor.describe(ex));
+		if (this.running) {
+			this.status.flowing(flowing, this.mode, cause);
 		}
 	}
 
@@ -432,55 +396,30 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				+ " for Arvados events from " + this.settings.endpoint() + ": " + reason);
 		if (to == TransportMode.POLLING) {
 			onWorker(this::poll);
-			long retry = this.settings.websocketRetryInterval().toMillis();
-			this.webSocketRetryTask = scheduleWithFixedDelay(this::connect, retry);
+			this.webSocketRetryTask = worker().scheduleWithFixedDelay(this::connect,
+					this.settings.websocketRetryInterval().toMillis());
 		}
 		else {
-			cancel(this.pollTask);
-			cancel(this.webSocketRetryTask);
+			SerialWorker.cancel(this.pollTask);
+			SerialWorker.cancel(this.webSocketRetryTask);
 		}
-		publish(new TransportSwitchedEvent(this, from, to, reason));
+		this.status.publish(new TransportSwitchedEvent(this, from, to, reason));
 	}
 
 	// ---- Threads.
 
-	private static ScheduledExecutorService singleThread(String name) {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		});
+	private SerialWorker worker() {
+		SerialWorker current = this.worker;
+		Assert.state(current != null, "Not started");
+		return current;
 	}
 
 	private void onWorker(Runnable task) {
-		schedule(task, 0);
+		worker().execute(task);
 	}
 
 	private @Nullable Future<?> schedule(Runnable task, long delayMillis) {
-		ScheduledExecutorService executor = this.worker;
-		try {
-			return (executor != null) ? executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS) : null;
-		}
-		catch (RejectedExecutionException ex) {
-			return null; // stopping
-		}
-	}
-
-	private @Nullable Future<?> scheduleWithFixedDelay(Runnable task, long delayMillis) {
-		ScheduledExecutorService executor = this.worker;
-		try {
-			return (executor != null)
-					? executor.scheduleWithFixedDelay(task, delayMillis, delayMillis, TimeUnit.MILLISECONDS) : null;
-		}
-		catch (RejectedExecutionException ex) {
-			return null; // stopping
-		}
-	}
-
-	private static void cancel(@Nullable Future<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
+		return worker().schedule(task, delayMillis);
 	}
 
 	@Override
