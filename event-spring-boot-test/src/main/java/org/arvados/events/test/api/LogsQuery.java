@@ -25,10 +25,12 @@ import tools.jackson.core.JacksonException;
  * @param countExact whether {@code items_available} is included ({@code count=exact})
  * @param idAfter the highest lower bound an {@code id >} or {@code id >=} filter sets, as an exclusive bound;
  * {@link Long#MIN_VALUE} without one (what PostgreSQL's index on {@code id} would start from)
+ * @param idAtMost the lowest upper bound an {@code id <=} or {@code id <} filter sets, inclusive;
+ * {@link Long#MAX_VALUE} without one
  * @param idAscending whether the order is by id, ascending (the index's order: nothing to sort)
  */
 record LogsQuery(Predicate<LogEntry> filter, Comparator<LogEntry> order, int limit, int offset, boolean countExact,
-		long idAfter, boolean idAscending) {
+		long idAfter, long idAtMost, boolean idAscending) {
 
 	static final int DEFAULT_LIMIT = 100;
 
@@ -49,27 +51,30 @@ record LogsQuery(Predicate<LogEntry> filter, Comparator<LogEntry> order, int lim
 		if (!count.equals("exact") && !count.equals("none")) {
 			throw ApiException.unprocessable("Invalid value for count parameter: " + count);
 		}
-		return new LogsQuery(filter, order, limit, offset, count.equals("exact"), idAfter(filters),
-				orderText == null || ID_ASCENDING.matcher(orderText).matches());
+		return new LogsQuery(filter, order, limit, offset, count.equals("exact"), idBound(filters, true),
+				idBound(filters, false), orderText == null || ID_ASCENDING.matcher(orderText).matches());
 	}
 
-	private static long idAfter(@Nullable Object filters) {
-		long after = Long.MIN_VALUE;
+	// The range of ids the filters allow, as an index scan would use it: the exclusive lower bound, or the
+	// inclusive upper one.
+	private static long idBound(@Nullable Object filters, boolean lower) {
+		long bound = lower ? Long.MIN_VALUE : Long.MAX_VALUE;
 		if (filters instanceof List<?> list) {
 			for (Object filter : list) {
-				if (filter instanceof List<?> f && f.size() == 3 && "id".equals(f.get(0))
-						&& f.get(2) != null && String.valueOf(f.get(2)).matches("-?\\d{1,18}")) {
+				if (filter instanceof List<?> f && f.size() == 3 && "id".equals(f.get(0)) && f.get(2) != null
+						&& String.valueOf(f.get(2)).matches("-?\\d{1,18}")) {
 					long operand = Long.parseLong(String.valueOf(f.get(2)));
-					if (">".equals(f.get(1))) {
-						after = Math.max(after, operand);
+					String operator = String.valueOf(f.get(1));
+					if (lower && (operator.equals(">") || operator.equals(">="))) {
+						bound = Math.max(bound, operator.equals(">") ? operand : operand - 1);
 					}
-					else if (">=".equals(f.get(1))) {
-						after = Math.max(after, operand - 1);
+					else if (!lower && (operator.equals("<") || operator.equals("<="))) {
+						bound = Math.min(bound, operator.equals("<=") ? operand : operand - 1);
 					}
 				}
 			}
 		}
-		return after;
+		return bound;
 	}
 
 	private static @Nullable Object decodeFilters(@Nullable String text) {

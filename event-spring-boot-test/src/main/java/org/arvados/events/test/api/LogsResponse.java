@@ -26,14 +26,16 @@ final class LogsResponse {
 
 	/**
 	 * Applies {@code query} to the committed rows and builds the envelope. Like PostgreSQL with its index on
-	 * {@code id}, it starts after an {@code id} lower bound, does not sort what is in id order already, and
+	 * {@code id}, it scans only the range of ids the filters allow, does not sort what is in id order already, and
 	 * without {@code count=exact} stops at the limit: a client paging through a long log costs each page, not
 	 * the whole table.
 	 */
 	static Map<String, Object> list(LogStore store, LogsQuery query) {
 		Collection<LogEntry> rows = (query.idAfter() > Long.MIN_VALUE) ? store.after(query.idAfter())
 				: store.inIdOrder();
-		Stream<LogEntry> candidates = rows.stream().filter(query.filter());
+		Stream<LogEntry> candidates = rows.stream()
+			.takeWhile((row) -> row.id() <= query.idAtMost())
+			.filter(query.filter());
 		if (!query.idAscending()) {
 			candidates = candidates.sorted(query.order());
 		}
