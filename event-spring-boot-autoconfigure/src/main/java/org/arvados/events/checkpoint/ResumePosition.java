@@ -3,7 +3,9 @@ package org.arvados.events.checkpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -164,6 +166,22 @@ public final class ResumePosition {
 		return this.highest;
 	}
 
+	/**
+	 * The open gaps, lowest ids first.
+	 * @param max how many at most
+	 * @return each as the first and last missing id
+	 */
+	public synchronized List<Range> openGapRanges(int max) {
+		List<Range> ranges = new ArrayList<>(Math.min(max, this.gaps.size()));
+		for (Map.Entry<Long, Gap> gap : this.gaps.entrySet()) {
+			if (ranges.size() == max) {
+				break;
+			}
+			ranges.add(new Range(gap.getKey(), gap.getValue().to()));
+		}
+		return ranges;
+	}
+
 	/** How many gaps are open. */
 	public synchronized int openGaps() {
 		return this.gaps.size();
@@ -201,6 +219,15 @@ public final class ResumePosition {
 	}
 
 	private record Gap(long to, Instant openedAt) {
+	}
+
+	/**
+	 * Ids from one to another, both included.
+	 *
+	 * @param from the first
+	 * @param to the last
+	 */
+	public record Range(long from, long to) {
 	}
 
 }

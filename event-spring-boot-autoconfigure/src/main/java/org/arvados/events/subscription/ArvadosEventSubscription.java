@@ -300,14 +300,14 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	// On the WebSocket, an id the server never sent leaves a gap: its permission check failed (a token revoked for
 	// a while), or it was lost between the database and the server. The list has it if the token may read it.
-	// Every poll interval while gaps are open, read the list from the low-water mark; what was seen is dropped.
+	// Every poll interval while gaps are open, ask the list for the missing ids.
 	private void fillGaps() {
 		if (!this.running || this.mode != TransportMode.WEBSOCKET || !this.status.isFlowing()
 				|| !this.intake.hasOpenGaps()) {
 			return;
 		}
 		try {
-			this.catchUp.run(() -> this.running && this.mode == TransportMode.WEBSOCKET);
+			this.catchUp.fillGaps(() -> this.running && this.mode == TransportMode.WEBSOCKET);
 			this.status.listAnswered();
 		}
 		catch (RuntimeException ex) {

@@ -237,6 +237,21 @@ final class EventIntake {
 	}
 
 	/**
+	 * The highest id accepted: what is above it is new.
+	 */
+	long highestId() {
+		return this.position.highestId();
+	}
+
+	/**
+	 * Ids below the highest still missing, lowest first.
+	 * @param max how many ranges at most
+	 */
+	List<ResumePosition.Range> openGapRanges(int max) {
+		return this.position.openGapRanges(max);
+	}
+
+	/**
 	 * Whether ids below the highest are still missing.
 	 */
 	boolean hasOpenGaps() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.decode.LogPage;
 import org.arvados.events.filter.EventFilter;
 import org.arvados.events.transport.LogsClient;
@@ -16,11 +17,16 @@ import org.jspecify.annotations.Nullable;
  * Reads the logs list from the resume position up to the newest event: the whole of a poll, and the catch-up
  * after every (re)subscription, which makes an outage of any length lose nothing.
  * <p>
- * Each pass starts after the low-water mark, so a late commit below ids already handled is still found (those
- * ids come again and are dropped as duplicates), and pages on from the last id of each full page, so a held gap
- * cannot make it fetch the same page forever. A page shorter than the limit ends the pass.
+ * A pass asks for what the {@link ResumePosition} does not have: each open gap below the highest id (a late
+ * commit is found there), then everything above the highest id. Ids already handled are not asked for again,
+ * so a gap held open by ids the server filters out costs one small query, not a re-read of everything since.
+ * With many gaps it reads once from the low-water mark instead, dropping what it has seen. Each read pages on
+ * from the last id of a full page; a page shorter than the limit ends it.
  */
 final class LogCatchUp {
+
+	/** More gaps than this are read in one sweep from the low-water mark rather than one query each. */
+	private static final int MAX_GAP_QUERIES = 10;
 
 	private final LogsClient client;
 
@@ -55,21 +61,49 @@ final class LogCatchUp {
 	}
 
 	/**
-	 * One pass: every page from the resume position until a short one.
+	 * One pass: the open gaps, then every page after the highest id until a short one.
 	 * @param stillWanted checked before each page and event; the pass stops when it turns false
 	 * @return whether the pass reached the newest event
 	 * @throws RuntimeException if the list cannot be read (see {@link LogsClient})
 	 */
 	boolean run(BooleanSupplier stillWanted) {
-		List<List<Object>> query = this.filters;
+		long highest = this.intake.highestId();
+		return fillGaps(stillWanted) && read(highest, null, stillWanted);
+	}
+
+	/**
+	 * Ask only for the ids missing below the highest: what a live stream did not bring.
+	 * @param stillWanted checked before each page and event
+	 * @return whether every gap was asked for
+	 * @throws RuntimeException if the list cannot be read
+	 */
+	boolean fillGaps(BooleanSupplier stillWanted) {
+		long highest = this.intake.highestId();
+		List<ResumePosition.Range> gaps = this.intake.openGapRanges(MAX_GAP_QUERIES + 1);
+		if (gaps.size() > MAX_GAP_QUERIES) {
+			return read(this.intake.resumeAfter(), highest, stillWanted);
+		}
+		for (ResumePosition.Range gap : gaps) {
+			if (!read(gap.from() - 1, gap.to(), stillWanted)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// Every matching event with an id above 'after' (and up to 'upTo', when given), page by page.
+	private boolean read(long after, @Nullable Long upTo, BooleanSupplier stillWanted) {
+		List<List<Object>> query = new ArrayList<>(this.filters);
 		Instant since = this.createdSince;
 		if (since != null) {
-			query = new ArrayList<>(query);
 			query.add(List.of("created_at", ">=", since.toString()));
 		}
-		long after = this.intake.resumeAfter();
+		if (upTo != null) {
+			query.add(List.of("id", "<=", upTo));
+		}
+		long cursor = after;
 		while (stillWanted.getAsBoolean()) {
-			LogPage page = this.client.after(query, after, this.limit);
+			LogPage page = this.client.after(query, cursor, this.limit);
 			this.intake.skippedMalformed(page.malformed(), this.client);
 			for (ArvadosEvent event : page.events()) {
 				if (!stillWanted.getAsBoolean()) {
@@ -77,14 +111,14 @@ final class LogCatchUp {
 				}
 				this.intake.accept(event, stillWanted);
 			}
-			long last = page.lastId(after);
+			long last = page.lastId(cursor);
 			if (page.size() < this.limit) {
 				return true;
 			}
-			if (last == after) {
-				throw new IllegalStateException("A full page of the logs list had no id after " + after);
+			if (last == cursor) {
+				throw new IllegalStateException("A full page of the logs list had no id after " + cursor);
 			}
-			after = last;
+			cursor = last;
 		}
 		return false;
 	}

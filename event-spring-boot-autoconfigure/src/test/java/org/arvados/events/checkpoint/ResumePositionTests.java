@@ -38,6 +38,18 @@ class ResumePositionTests {
 	}
 
 	@Test
+	void tellsTheOpenGapsLowestFirstAsTheCatchUpAsksForThem() {
+		this.position.startAfter(10);
+		handle(12);
+		handle(15);
+		handle(20);
+		this.position.accept(13);
+		assertThat(this.position.openGapRanges(10)).containsExactly(new ResumePosition.Range(11, 11),
+				new ResumePosition.Range(14, 14), new ResumePosition.Range(16, 19));
+		assertThat(this.position.openGapRanges(2)).hasSize(2).first().isEqualTo(new ResumePosition.Range(11, 11));
+	}
+
+	@Test
 	void aLateCommitFillsItsGapOnceAndIsThenADuplicate() {
 		this.position.startAfter(99);
 		assertThat(this.position.accept(101)).isEqualTo(Acceptance.NEW);

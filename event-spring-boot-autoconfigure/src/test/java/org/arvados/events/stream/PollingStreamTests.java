@@ -98,6 +98,35 @@ class PollingStreamTests {
 	}
 
 	@Test
+	void aGapHeldOpenByFilteredIdsIsAskedForAloneNotReadAgainWithEverythingAfterIt() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, POLLING, "arvados.events.poll-interval=50ms", "arvados.events.filters[0].attribute=event_type",
+					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=update")
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry first = emit(cluster);
+					LogEntry filtered = cluster.emit("create", FakeArvadosCluster.uuid("4zz18"), Map.of());
+					LogEntry last = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().size() == 2);
+					int asked = cluster.listRequests().size();
+					await().atMost(WAIT).until(() -> cluster.listRequests().size() >= asked + 6);
+					List<String> later = cluster.listRequests()
+						.subList(asked, asked + 6)
+						.stream()
+						.map((request) -> request.get("filters"))
+						.toList();
+					String gap = "[\"id\",\"<=\"," + filtered.id() + "],[\"id\",\">\"," + (filtered.id() - 1) + "]";
+					String after = "[\"id\",\">\"," + last.id() + "]";
+					assertThat(later).allMatch((filters) -> filters.contains(gap) || filters.endsWith(after + "]"));
+					// Never from the low-water mark without an upper bound: that would read 'last' again, and all after it.
+					assertThat(later).noneMatch((filters) -> filters.endsWith("[\"id\",\">\"," + first.id() + "]]")
+							&& !filters.contains("\"<=\""));
+					assertThat(recorder.ids()).containsExactly(first.id(), last.id());
+				});
+		}
+	}
+
+	@Test
 	void latestStartsAfterTheNewestMatchingEventAndDeliversNothingOlder() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			List<LogEntry> old = List.of(emit(cluster), emit(cluster), emit(cluster));
