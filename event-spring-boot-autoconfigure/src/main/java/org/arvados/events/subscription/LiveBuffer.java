@@ -23,7 +23,8 @@ final class LiveBuffer {
 
 	private long heldChars;
 
-	private boolean live;
+	// Written under the lock, read without it on the socket reader's path: once live, for good.
+	private volatile boolean live;
 
 	private boolean overflowed;
 
@@ -37,7 +38,11 @@ final class LiveBuffer {
 	 * @param event an event from the connection
 	 * @return {@code false} when live: the caller delivers the event itself
 	 */
-	synchronized boolean hold(ArvadosEvent event) {
+	boolean hold(ArvadosEvent event) {
+		return !this.live && holdUnlessLive(event);
+	}
+
+	private synchronized boolean holdUnlessLive(ArvadosEvent event) {
 		if (this.live) {
 			return false;
 		}
@@ -80,7 +85,7 @@ final class LiveBuffer {
 		return event;
 	}
 
-	synchronized boolean isLive() {
+	boolean isLive() {
 		return this.live;
 	}
 
