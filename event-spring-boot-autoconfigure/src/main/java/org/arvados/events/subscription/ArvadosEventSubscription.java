@@ -278,7 +278,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			}
 			String failure = this.status.listFailed(ex, "catch up on " + current.connection());
 			long delay = retryDelay(failure);
-			streaming(false, failure);
+			if (this.mode == TransportMode.WEBSOCKET) {
+				streaming(false, failure); // while polling, a WebSocket on trial stops nothing that flows
+			}
 			schedule(() -> catchUpAndStream(current), delay);
 			return;
 		}
