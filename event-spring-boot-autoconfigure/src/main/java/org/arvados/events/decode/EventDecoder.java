@@ -96,8 +96,7 @@ public final class EventDecoder {
 			}
 		}
 		catch (JacksonException ex) {
-			String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
-			throw new MalformedMessageException("Not valid JSON" + where, json, ex);
+			throw notValidJson(ex, json);
 		}
 		if (size < 0) {
 			throw new MalformedMessageException("Not a list of logs", json);
@@ -117,10 +116,14 @@ public final class EventDecoder {
 			return this.reader.readValue(json.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (JacksonException ex) {
-			// Jackson's own message quotes up to 256 characters of input: the position is enough.
-			String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
-			throw new MalformedMessageException("Not valid JSON" + where, json, ex);
+			throw notValidJson(ex, json);
 		}
+	}
+
+	// Jackson's own message quotes up to 256 characters of input: the position is enough.
+	private static MalformedMessageException notValidJson(JacksonException ex, String json) {
+		String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
+		return new MalformedMessageException("Not valid JSON" + where, json, ex);
 	}
 
 	@SuppressWarnings("unchecked")
