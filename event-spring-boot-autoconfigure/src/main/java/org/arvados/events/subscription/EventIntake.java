@@ -232,7 +232,7 @@ final class EventIntake {
 	private void handled(ArvadosEvent event) {
 		this.position.handled(event.id());
 		this.handled.incrementAndGet();
-		this.lastEvent = new SubscriptionState.LastEvent(event.id(), event.eventAt(), Instant.now());
+		this.lastEvent = new SubscriptionState.LastEvent(event.id(), event.eventAt());
 		saveCheckpoint();
 	}
 

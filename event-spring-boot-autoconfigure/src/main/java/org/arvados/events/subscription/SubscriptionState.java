@@ -32,9 +32,8 @@ public record SubscriptionState(boolean running, TransportMode mode, boolean con
 	 *
 	 * @param id its id
 	 * @param eventAt when it happened on the cluster, {@code null} if the server did not say
-	 * @param handledAt when its handlers returned
 	 */
-	public record LastEvent(long id, @Nullable Instant eventAt, Instant handledAt) {
+	public record LastEvent(long id, @Nullable Instant eventAt) {
 	}
 
 	/**
