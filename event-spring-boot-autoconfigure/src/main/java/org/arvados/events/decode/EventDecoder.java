@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +35,16 @@ public final class EventDecoder {
 
 	// Reads one item of a list, where the next item is no trailing garbage.
 	private final ObjectReader itemReader = this.reader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+	// Walks a page that holds an item the limits refuse; never used to build values.
+	private final JsonMapper lenientMapper = JsonMapper.builder(JsonFactory.builder()
+		.streamReadConstraints(StreamReadConstraints.builder()
+			.maxNestingDepth(Integer.MAX_VALUE)
+			.maxNameLength(Integer.MAX_VALUE)
+			.maxStringLength(Integer.MAX_VALUE)
+			.maxNumberLength(Integer.MAX_VALUE)
+			.build())
+		.build()).build();
 
 	/**
 	 * Decode one message.
@@ -61,24 +73,56 @@ public final class EventDecoder {
 	}
 
 	/**
-	 * Decode one page of {@code GET /arvados/v1/logs}. An item without an integer id is skipped and counted.
-	 * Each event's {@link ArvadosEvent#json() json} is the item's own text, cut from the page, not written anew.
+	 * Decode one page of {@code GET /arvados/v1/logs}; see {@link #decodeList(byte[])}.
 	 * @param json the response body
 	 * @return the page
 	 * @throws MalformedMessageException if the body is not a list with {@code items}
 	 */
 	public LogPage decodeList(String json) {
-		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		return decodeList(json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Decode one page of {@code GET /arvados/v1/logs}. An item without an integer id, or one Jackson refuses (nested
+	 * deeper than 500 levels, a name over 50,000 characters: items carry whole {@code properties}, user metadata
+	 * included), is skipped and counted; the id of a refused item, when it can be read, is in
+	 * {@link LogPage#skippedIds()}. Each event's {@link ArvadosEvent#json() json} is the item's own text, cut from
+	 * the page, not written anew.
+	 * @param body the response body, UTF-8
+	 * @return the page
+	 * @throws MalformedMessageException if the body is not a list with {@code items}
+	 */
+	public LogPage decodeList(byte[] body) {
+		try {
+			return readPage(body, false);
+		}
+		catch (UndecodableItemException ex) {
+			// Rare: read the page again, item by item.
+			return readPage(body, true);
+		}
+	}
+
+	// The fast way reads each item straight from the page's parser. The lenient way walks the page with a parser
+	// without Jackson's defensive limits (streaming keeps no stack, and the list client bounds the body) and decodes
+	// each item on its own, with the limits; a refused item's own top-level id is read on the way past it.
+	private LogPage readPage(byte[] body, boolean lenient) {
 		List<ArvadosEvent> events = new ArrayList<>();
+		List<Long> skippedIds = lenient ? new ArrayList<>() : List.of();
 		int size = -1;
-		try (JsonParser parser = this.mapper.createParser(bytes)) {
+		int limit = 0;
+		try (JsonParser parser = (lenient ? this.lenientMapper : this.mapper).createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				throw new MalformedMessageException("Not a list of logs", json);
+				throw notAList(body);
 			}
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-				boolean items = "items".equals(parser.currentName());
+				String name = parser.currentName();
 				JsonToken value = parser.nextToken();
-				if (!items || value != JsonToken.START_ARRAY) {
+				if ("limit".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+					limit = (parser.getNumberType() == JsonParser.NumberType.INT) ? parser.getIntValue()
+							: Integer.MAX_VALUE;
+					continue;
+				}
+				if (!"items".equals(name) || value != JsonToken.START_ARRAY) {
 					parser.skipChildren();
 					continue;
 				}
@@ -86,22 +130,90 @@ public final class EventDecoder {
 				for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
 					size++;
 					int start = (int) parser.currentTokenLocation().getByteOffset();
-					Object item = this.itemReader.readValue(parser);
+					if (lenient) {
+						Long id = (token == JsonToken.START_OBJECT) ? skipObjectReadingId(parser) : skip(parser);
+						ArvadosEvent event = decodeItem(body, start, (int) parser.currentLocation().getByteOffset());
+						if (event != null) {
+							events.add(event);
+						}
+						else if (id != null) {
+							skippedIds.add(id);
+						}
+						continue;
+					}
+					Object item;
+					try {
+						item = this.itemReader.readValue(parser);
+					}
+					catch (JacksonException ex) {
+						throw new UndecodableItemException();
+					}
 					if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
 						int end = (int) parser.currentLocation().getByteOffset();
 						events.add(toEvent(((Number) log.get("id")).longValue(), log,
-								new String(bytes, start, end - start, StandardCharsets.UTF_8)));
+								new String(body, start, end - start, StandardCharsets.UTF_8)));
 					}
 				}
 			}
 		}
 		catch (JacksonException ex) {
-			throw notValidJson(ex, json);
+			throw notValidJson(ex, new String(body, StandardCharsets.UTF_8));
 		}
 		if (size < 0) {
-			throw new MalformedMessageException("Not a list of logs", json);
+			throw notAList(body);
 		}
-		return new LogPage(events, size);
+		return new LogPage(events, size, limit, skippedIds);
+	}
+
+	private @Nullable ArvadosEvent decodeItem(byte[] body, int start, int end) {
+		try {
+			Object item = this.reader.readValue(body, start, end - start);
+			if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
+				return toEvent(((Number) log.get("id")).longValue(), log,
+						new String(body, start, end - start, StandardCharsets.UTF_8));
+			}
+		}
+		catch (JacksonException ex) {
+			// Counted by the caller; the item's text may be huge, so it is not quoted.
+		}
+		return null;
+	}
+
+	// At an item's START_OBJECT: move to its END_OBJECT, returning its own "id" when that is an integer.
+	private static @Nullable Long skipObjectReadingId(JsonParser parser) {
+		Long id = null;
+		int depth = 1;
+		while (depth > 0) {
+			JsonToken token = parser.nextToken();
+			if (token == null) {
+				return id; // the end of the body: the caller's next read reports it
+			}
+			if (token.isStructStart()) {
+				depth++;
+			}
+			else if (token.isStructEnd()) {
+				depth--;
+			}
+			else if (depth == 1 && token == JsonToken.PROPERTY_NAME && "id".equals(parser.currentName())) {
+				JsonToken value = parser.nextToken();
+				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+					id = parser.getLongValue();
+				}
+				else if (value != null && value.isStructStart()) {
+					depth++;
+				}
+			}
+		}
+		return id;
+	}
+
+	private static @Nullable Long skip(JsonParser parser) {
+		parser.skipChildren();
+		return null;
+	}
+
+	private static MalformedMessageException notAList(byte[] body) {
+		return new MalformedMessageException("Not a list of logs", new String(body, StandardCharsets.UTF_8));
 	}
 
 	private static boolean isLong(@Nullable Object id) {
@@ -124,6 +236,15 @@ public final class EventDecoder {
 	private static MalformedMessageException notValidJson(JacksonException ex, String json) {
 		String where = (ex.getLocation() != null) ? " at column " + ex.getLocation().getColumnNr() : "";
 		return new MalformedMessageException("Not valid JSON" + where, json, ex);
+	}
+
+	/** A list item Jackson refused: the page is read again, leniently. */
+	private static final class UndecodableItemException extends RuntimeException {
+
+		UndecodableItemException() {
+			super(null, null, false, false);
+		}
+
 	}
 
 	@SuppressWarnings("unchecked")

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * commit is found there), then everything above the highest id. Ids already handled are not asked for again,
  * so a gap held open by ids the server filters out costs one small query, not a re-read of everything since.
  * With many gaps it reads once from the low-water mark instead, dropping what it has seen. Each read pages on
- * from the last id of a full page; a page shorter than the limit ends it.
+ * from the last id of a full page; a page shorter than the limit the server applied (the envelope's
+ * {@code limit}, which may be below {@code poll-limit}) ends it.
  */
 final class LogCatchUp {
 
@@ -112,7 +113,9 @@ final class LogCatchUp {
 				this.intake.accept(event, stillWanted);
 			}
 			long last = page.lastId(cursor);
-			if (page.size() < this.limit) {
+			// The server caps the limit at its MaxItemsPerResponse (and lower for large rows) and says so: a page cut
+			// there is full, not the end of the log.
+			if (!page.isFull(this.limit)) {
 				return true;
 			}
 			if (last == cursor) {

@@ -51,7 +51,7 @@ public final class FakeArvadosCluster implements AutoCloseable {
 				builder.tls);
 		try {
 			this.api = ApiServer.start(this.store, this.token, builder.advertiseWebsocket ? this.websocket.url() : "",
-					builder.tls);
+					builder.tls, builder.maxItemsPerResponse);
 		}
 		catch (RuntimeException ex) {
 			this.websocket.close();
@@ -239,6 +239,8 @@ public final class FakeArvadosCluster implements AutoCloseable {
 
 		private long firstId = 1;
 
+		private int maxItemsPerResponse = 1000;
+
 		private Builder() {
 		}
 
@@ -281,6 +283,19 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		/** The first log id the sequence hands out (default 1). */
 		public Builder firstId(long firstId) {
 			this.firstId = firstId;
+			return this;
+		}
+
+		/**
+		 * The cluster's {@code API.MaxItemsPerResponse} (default 1000): the list caps {@code limit} at it and says
+		 * the limit it applied in the envelope's {@code limit}; discovery advertises it as
+		 * {@code maxItemsPerResponse}.
+		 */
+		public Builder maxItemsPerResponse(int maxItemsPerResponse) {
+			if (maxItemsPerResponse < 1) {
+				throw new IllegalArgumentException("maxItemsPerResponse must be positive: " + maxItemsPerResponse);
+			}
+			this.maxItemsPerResponse = maxItemsPerResponse;
 			return this;
 		}
 

@@ -52,6 +52,8 @@ public final class ApiServer implements AutoCloseable {
 
 	private final String token;
 
+	private final int maxItemsPerResponse;
+
 	private final String endpoint;
 
 	private final Map<String, Object> discovery;
@@ -66,9 +68,11 @@ public final class ApiServer implements AutoCloseable {
 
 	private final List<Map<String, String>> listRequests = new CopyOnWriteArrayList<>();
 
-	private ApiServer(LogStore store, String token, String websocketUrl, @Nullable SSLContext tls) throws IOException {
+	private ApiServer(LogStore store, String token, String websocketUrl, @Nullable SSLContext tls,
+			int maxItemsPerResponse) throws IOException {
 		this.store = store;
 		this.token = token;
+		this.maxItemsPerResponse = maxItemsPerResponse;
 		InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
 		if (tls != null) {
 			HttpsServer https = HttpsServer.create(loopback, 0);
@@ -86,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", this::handle);
 		this.endpoint = ((tls != null) ? "https" : "http") + "://127.0.0.1:" + this.server.getAddress().getPort();
-		this.discovery = DiscoveryDocument.of(this.endpoint, websocketUrl);
+		this.discovery = DiscoveryDocument.of(this.endpoint, websocketUrl, maxItemsPerResponse);
 		this.server.start();
 	}
 
@@ -95,8 +99,22 @@ public final class ApiServer implements AutoCloseable {
 	 * @param websocketUrl what discovery advertises; {@code ""} for a cluster without WebSocket
 	 */
 	public static ApiServer start(LogStore store, String token, String websocketUrl, @Nullable SSLContext tls) {
+		return start(store, token, websocketUrl, tls, LogsQuery.MAX_ITEMS_PER_RESPONSE);
+	}
+
+	/**
+	 * Starts an API server on a free loopback port whose list answers at most {@code maxItemsPerResponse} items,
+	 * as a cluster with {@code API.MaxItemsPerResponse} set.
+	 * @param websocketUrl what discovery advertises; {@code ""} for a cluster without WebSocket
+	 * @param maxItemsPerResponse the cap on {@code limit}, said in each list envelope and in discovery
+	 */
+	public static ApiServer start(LogStore store, String token, String websocketUrl, @Nullable SSLContext tls,
+			int maxItemsPerResponse) {
+		if (maxItemsPerResponse < 1) {
+			throw new IllegalArgumentException("maxItemsPerResponse must be positive: " + maxItemsPerResponse);
+		}
 		try {
-			return new ApiServer(store, token, websocketUrl, tls);
+			return new ApiServer(store, token, websocketUrl, tls, maxItemsPerResponse);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start the fake API server", ex);
@@ -189,7 +207,7 @@ public final class ApiServer implements AutoCloseable {
 		if (this.tokenRevoked.get() || !this.token.equals(requestToken(exchange, parameters))) {
 			throw new ApiException(401, "Not logged in");
 		}
-		return LogsResponse.list(this.store, LogsQuery.parse(parameters));
+		return LogsResponse.list(this.store, LogsQuery.parse(parameters, this.maxItemsPerResponse));
 	}
 
 	private static @Nullable String requestToken(HttpExchange exchange, Map<String, String> parameters) {

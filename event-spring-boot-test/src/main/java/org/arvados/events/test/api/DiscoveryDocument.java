@@ -12,8 +12,11 @@ final class DiscoveryDocument {
 	private DiscoveryDocument() {
 	}
 
-	/** The document for an API at {@code endpoint}; {@code websocketUrl} is {@code ""} when not configured. */
-	static Map<String, Object> of(String endpoint, String websocketUrl) {
+	/**
+	 * The document for an API at {@code endpoint}; {@code websocketUrl} is {@code ""} when not configured, and
+	 * {@code maxItemsPerResponse} the cluster's {@code API.MaxItemsPerResponse}.
+	 */
+	static Map<String, Object> of(String endpoint, String websocketUrl, int maxItemsPerResponse) {
 		Map<String, Object> document = new LinkedHashMap<>();
 		document.put("kind", "discovery#restDescription");
 		document.put("id", "arvados:v1");
@@ -26,7 +29,7 @@ final class DiscoveryDocument {
 		document.put("servicePath", "arvados/v1/");
 		document.put("uuidPrefix", "zzzzz");
 		document.put("websocketUrl", websocketUrl);
-		document.put("maxItemsPerResponse", LogsQuery.MAX_ITEMS_PER_RESPONSE);
+		document.put("maxItemsPerResponse", maxItemsPerResponse);
 		return document;
 	}
 

@@ -20,7 +20,7 @@ import tools.jackson.core.JacksonException;
  *
  * @param filter the compiled {@code filters}
  * @param order the compiled {@code order}, with Rails' tiebreak
- * @param limit {@code limit}, default 100, capped at 1000
+ * @param limit {@code limit}, default 100, capped at the cluster's max items per response (1000 by default)
  * @param offset {@code offset}, default 0
  * @param countExact whether {@code items_available} is included ({@code count=exact})
  * @param idAfter the highest lower bound an {@code id >} or {@code id >=} filter sets, as an exclusive bound;
@@ -40,12 +40,13 @@ record LogsQuery(Predicate<LogEntry> filter, Comparator<LogEntry> order, int lim
 	private static final Pattern ID_ASCENDING = Pattern.compile("\\s*\\[?\\s*\"?\\s*(logs\\.)?id(\\s+asc)?\\s*\"?\\s*]?\\s*",
 			Pattern.CASE_INSENSITIVE);
 
-	static LogsQuery parse(Map<String, String> parameters) {
+	/** As {@code load_param.rb}: {@code limit} is capped at the cluster's {@code API.MaxItemsPerResponse}. */
+	static LogsQuery parse(Map<String, String> parameters, int maxItemsPerResponse) {
 		Object filters = decodeFilters(parameters.get("filters"));
 		Predicate<LogEntry> filter = LogFilters.compile(filters);
 		String orderText = parameters.get("order");
 		Comparator<LogEntry> order = order(orderText);
-		int limit = Math.min(number(parameters, "limit", DEFAULT_LIMIT), MAX_ITEMS_PER_RESPONSE);
+		int limit = Math.min(number(parameters, "limit", DEFAULT_LIMIT), maxItemsPerResponse);
 		int offset = number(parameters, "offset", 0);
 		String count = parameters.getOrDefault("count", "exact");
 		if (!count.equals("exact") && !count.equals("none")) {
