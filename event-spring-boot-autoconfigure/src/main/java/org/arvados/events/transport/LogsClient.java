@@ -1,6 +1,8 @@
 package org.arvados.events.transport;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -15,10 +17,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.Assert;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.client.UnknownHttpStatusCodeException;
 
 /**
  * Reads the cluster's log through the REST list, {@code GET {endpoint}/arvados/v1/logs}, with
@@ -28,6 +38,8 @@ import org.springframework.web.client.RestClient;
  * <p>
  * 401 and 403 become a {@link TokenRejectedException}; other failures are Spring's
  * {@link org.springframework.web.client.RestClientException}s or a malformed-body exception, all worth a retry.
+ * A redirect is a failure, not followed (the token would go along). A body is read up to a size, as WebSocket
+ * messages are: a larger one is a {@link ResponseTooLargeException}, not an {@link OutOfMemoryError}.
  */
 public final class LogsClient {
 
@@ -39,18 +51,47 @@ public final class LogsClient {
 	 */
 	private static final int MAX_FILTERS_IN_URL = 1500;
 
+	/**
+	 * The largest list response read by default. The API server itself shortens a page whose large columns pass
+	 * {@code API.MaxIndexDatabaseRead} (128 MiB by default), so a page of a default cluster stays well under it.
+	 */
+	public static final long DEFAULT_MAX_RESPONSE_SIZE = 256L * 1024 * 1024;
+
+	/** What a byte array can hold, with a byte to spare to tell a body over the limit. */
+	public static final long MAX_RESPONSE_SIZE_CEILING = Integer.MAX_VALUE - 16;
+
+	/** Of an error answer, only this much is read, for the message. */
+	private static final int MAX_ERROR_BODY = 4096;
+
 	private final URI endpoint;
 
 	private final String token;
 
 	private final RestClient restClient;
 
+	private final long maxResponseSize;
+
 	private final EventDecoder decoder = new EventDecoder();
 
 	public LogsClient(URI endpoint, String token, RestClient restClient) {
+		this(endpoint, token, restClient, DEFAULT_MAX_RESPONSE_SIZE);
+	}
+
+	/**
+	 * A client that refuses a list response over a size.
+	 * @param endpoint the API's base URL
+	 * @param token the API token
+	 * @param restClient a client that does not follow redirects
+	 * @param maxResponseSize the largest response body read, in bytes (at most {@value #MAX_RESPONSE_SIZE_CEILING});
+	 * a larger one is a {@link ResponseTooLargeException}
+	 */
+	public LogsClient(URI endpoint, String token, RestClient restClient, long maxResponseSize) {
+		Assert.isTrue(maxResponseSize > 0 && maxResponseSize <= MAX_RESPONSE_SIZE_CEILING,
+				"The largest list response must be between 1 byte and " + MAX_RESPONSE_SIZE_CEILING + " bytes");
 		this.endpoint = endpoint;
 		this.token = token;
 		this.restClient = restClient;
+		this.maxResponseSize = maxResponseSize;
 	}
 
 	/**
@@ -80,7 +121,7 @@ public final class LogsClient {
 		return newest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(newest.get(0).id());
 	}
 
-	private String get(List<List<Object>> filters, String order, int limit) {
+	private byte[] get(List<List<Object>> filters, String order, int limit) {
 		String json = JsonMapper.shared().writeValueAsString(filters);
 		RestClient.RequestHeadersSpec<?> list;
 		if (json.length() <= MAX_FILTERS_IN_URL) {
@@ -100,20 +141,75 @@ public final class LogsClient {
 				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 				.body(form);
 		}
-		String body = list.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token)
-			.retrieve()
-			.onStatus((status) -> status.isSameCodeAs(HttpStatus.UNAUTHORIZED) || status.isSameCodeAs(HttpStatus.FORBIDDEN),
-					(request, response) -> {
-						throw new TokenRejectedException(this.endpoint, response.getStatusCode().value());
-					})
-			.body(String.class);
-		return (body != null) ? body : "";
+		return list.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token)
+			.exchangeForRequiredValue((request, response) -> read(response), true);
+	}
+
+	private byte[] read(ClientHttpResponse response) throws IOException {
+		HttpStatusCode status = response.getStatusCode();
+		if (status.isSameCodeAs(HttpStatus.UNAUTHORIZED) || status.isSameCodeAs(HttpStatus.FORBIDDEN)) {
+			throw new TokenRejectedException(this.endpoint, status.value());
+		}
+		if (status.is3xxRedirection()) {
+			// Not followed: the token is in a header the JDK client would carry to wherever it points.
+			URI location = response.getHeaders().getLocation();
+			throw new RestClientException("The logs list of " + this.endpoint + " answered HTTP " + status.value()
+					+ ((location != null && location.getHost() != null) ? " (a redirect to " + origin(location) + ")" : "")
+					+ ", which is not followed; set arvados.events.endpoint to where the API really is");
+		}
+		if (!status.is2xxSuccessful()) {
+			throw failure(response);
+		}
+		long length = response.getHeaders().getContentLength();
+		if (length > this.maxResponseSize) {
+			throw new ResponseTooLargeException(this.endpoint, this.maxResponseSize);
+		}
+		byte[] body = response.getBody().readNBytes((int) this.maxResponseSize + 1);
+		if (body.length > this.maxResponseSize) {
+			throw new ResponseTooLargeException(this.endpoint, this.maxResponseSize);
+		}
+		return body;
+	}
+
+	// What Spring's default error handler throws, with only the start of the body read: a proxy's error page can be
+	// as large as it likes.
+	private static RestClientResponseException failure(ClientHttpResponse response) throws IOException {
+		HttpStatusCode status = response.getStatusCode();
+		String statusText = response.getStatusText();
+		byte[] start = response.getBody().readNBytes(MAX_ERROR_BODY);
+		String message = status.value() + " " + statusText + ": "
+				+ ((start.length == 0) ? "[no body]" : "\"" + new String(start, StandardCharsets.UTF_8) + "\"");
+		HttpHeaders headers = response.getHeaders();
+		if (status.is4xxClientError()) {
+			return HttpClientErrorException.create(message, status, statusText, headers, start, StandardCharsets.UTF_8);
+		}
+		if (status.is5xxServerError()) {
+			return HttpServerErrorException.create(message, status, statusText, headers, start, StandardCharsets.UTF_8);
+		}
+		return new UnknownHttpStatusCodeException(message, status.value(), statusText, headers, start,
+				StandardCharsets.UTF_8);
+	}
+
+	private static String origin(URI location) {
+		return location.getScheme() + "://" + location.getHost() + ((location.getPort() != -1) ? ":" + location.getPort() : "");
 	}
 
 	// Never print the token.
 	@Override
 	public String toString() {
 		return "LogsClient[" + this.endpoint + "]";
+	}
+
+	/**
+	 * A list response was larger than the client reads.
+	 */
+	public static class ResponseTooLargeException extends RestClientException {
+
+		ResponseTooLargeException(URI endpoint, long maxResponseSize) {
+			super("The logs list of " + endpoint + " answered more than " + maxResponseSize
+					+ " bytes, the most this client reads in one response");
+		}
+
 	}
 
 }

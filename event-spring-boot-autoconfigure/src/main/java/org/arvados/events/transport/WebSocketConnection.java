@@ -20,6 +20,12 @@ import org.springframework.web.socket.WebSocketSession;
  */
 public final class WebSocketConnection implements WebSocketHandler {
 
+	/**
+	 * The most a connection keeps of the buffer that joins a message's parts once the message is done: one large
+	 * event must not hold up to {@code max-message-size} characters for the connection's life.
+	 */
+	static final int KEPT_BUFFER_CAPACITY = 1 << 20;
+
 	private static final Log logger = LogFactory.getLog(WebSocketConnection.class);
 
 	private final TransportListener listener;
@@ -28,7 +34,7 @@ public final class WebSocketConnection implements WebSocketHandler {
 
 	private final String description;
 
-	private final StringBuilder partial = new StringBuilder();
+	private StringBuilder partial = new StringBuilder();
 
 	private boolean oversized;
 
@@ -63,7 +69,7 @@ public final class WebSocketConnection implements WebSocketHandler {
 			if (this.partial.length() + payload.length() > this.maxMessageSize) {
 				this.oversized = true;
 				reportOversized();
-				this.partial.setLength(0);
+				clearBuffer();
 			}
 			else {
 				this.partial.append(payload);
@@ -74,13 +80,24 @@ public final class WebSocketConnection implements WebSocketHandler {
 			this.oversized = false;
 			if (complete) {
 				String whole = this.partial.toString();
-				this.partial.setLength(0);
-				if (this.partial.capacity() > 1 << 20) {
-					this.partial.trimToSize();
-				}
+				clearBuffer();
 				deliver(whole);
 			}
 		}
+	}
+
+	private void clearBuffer() {
+		if (this.partial.capacity() > KEPT_BUFFER_CAPACITY) {
+			this.partial = new StringBuilder();
+		}
+		else {
+			this.partial.setLength(0);
+		}
+	}
+
+	/** How many characters the buffer that joins parts holds room for, for tests. */
+	int bufferCapacity() {
+		return this.partial.capacity();
 	}
 
 	private void deliver(String whole) {
