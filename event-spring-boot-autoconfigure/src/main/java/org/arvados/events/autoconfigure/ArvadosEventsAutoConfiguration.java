@@ -138,7 +138,9 @@ public final class ArvadosEventsAutoConfiguration {
 		HttpClient httpClient = HttpClient.newBuilder()
 			.sslContext(sslContext(details, sslBundles))
 			.connectTimeout(HTTP_TIMEOUT)
-			.followRedirects(HttpClient.Redirect.NORMAL)
+			// The token goes in a header set by hand, which the JDK client would copy to any host a redirect names;
+			// discovery and the logs list need no redirect.
+			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(HTTP_TIMEOUT);
