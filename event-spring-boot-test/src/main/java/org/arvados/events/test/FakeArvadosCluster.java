@@ -49,6 +49,7 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		this.websocket = WebSocketEndpoint.start(this.store,
 				new WebSocketSettings(builder.clientQueueCapacity, builder.keepaliveInterval, builder.replayWindow),
 				builder.tls);
+		this.websocket.acceptOnlyToken(this.token);
 		try {
 			this.api = ApiServer.start(this.store, this.token, builder.advertiseWebsocket ? this.websocket.url() : "",
 					builder.tls, builder.maxItemsPerResponse);
@@ -193,6 +194,11 @@ public final class FakeArvadosCluster implements AutoCloseable {
 	/** The {@code api_token} of every accepted handshake, in order ({@code ""} when absent). */
 	public List<String> tokensSeen() {
 		return this.websocket.tokensSeen();
+	}
+
+	/** How many times a client asked {@code GET /arvados/v1/users/current}, to check its token. */
+	public int currentUserRequests() {
+		return this.api.currentUserRequests();
 	}
 
 	/** Committed rows in commit order. */

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 import org.arvados.events.test.LogEntry;
+import org.arvados.events.test.format.QueryString;
 import org.arvados.events.test.store.LogStore;
 import org.java_websocket.WebSocket;
 import org.java_websocket.framing.CloseFrame;
@@ -33,6 +34,8 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
 	private final AtomicBoolean tokenRevoked = new AtomicBoolean();
 
+	private volatile @Nullable String acceptedToken;
+
 	private final AtomicInteger overflowCloses = new AtomicInteger();
 
 	private final String url;
@@ -44,7 +47,7 @@ public final class WebSocketEndpoint implements AutoCloseable {
 			return thread;
 		});
 		this.server = new ArvadosWebSocketServer((socket, name) -> new ClientConnection(socket, name, store, settings,
-				this.scheduler, this.silent::get, () -> !this.tokenRevoked.get(), this.overflowCloses::incrementAndGet));
+				this.scheduler, this.silent::get, () -> isPermitted(socket), this.overflowCloses::incrementAndGet));
 		if (tls != null) {
 			this.server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
 		}
@@ -87,6 +90,28 @@ public final class WebSocketEndpoint implements AutoCloseable {
 	/** While true, no connection gets an event, live or replayed, as when the token's permission checks fail. */
 	public void setTokenRevoked(boolean revoked) {
 		this.tokenRevoked.set(revoked);
+	}
+
+	/**
+	 * Deliver events only to connections that presented this token. arvados-ws accepts any token, answers the
+	 * subscription with 200 and then drops every event the token may not read: a wrong token looks connected.
+	 * @param token the one token that may read events; {@code null} for any
+	 */
+	public void acceptOnlyToken(@Nullable String token) {
+		this.acceptedToken = token;
+	}
+
+	private boolean isPermitted(WebSocket socket) {
+		if (this.tokenRevoked.get()) {
+			return false;
+		}
+		String accepted = this.acceptedToken;
+		if (accepted == null) {
+			return true;
+		}
+		String target = socket.getResourceDescriptor();
+		int query = (target != null) ? target.indexOf('?') : -1;
+		return accepted.equals(QueryString.parse((query < 0) ? null : target.substring(query + 1)).get("api_token"));
 	}
 
 	public void setSilent(boolean silent) {
