@@ -36,12 +36,18 @@ public final class SecretRedactor {
 	}
 
 	/**
-	 * The messages of a failure and its causes on one line, without the token: fit for a log line where a
-	 * stack trace could not be trusted to leave the token out.
+	 * What went wrong, on one line and without the token: in words for the failures people meet (connection
+	 * refused, unknown host, TLS, time-out), else the messages of the failure and its causes, fit for a log line
+	 * where a stack trace could not be trusted to leave the token out.
 	 * @param failure the failure
-	 * @return e.g. {@code DeploymentException: Handshake failed; caused by ConnectException: Connection refused}
+	 * @return e.g. {@code connection refused}, or
+	 * {@code DeploymentException: Handshake failed; caused by EOFException: …}
 	 */
 	public String describe(Throwable failure) {
+		String words = inWords(failure);
+		if (words != null) {
+			return redact(words);
+		}
 		StringBuilder text = new StringBuilder();
 		for (Throwable t = failure; t != null && text.length() < 1000; t = (t.getCause() == t) ? null : t.getCause()) {
 			text.append((text.length() > 0) ? "; caused by " : "").append(t.getClass().getSimpleName());
@@ -50,6 +56,34 @@ public final class SecretRedactor {
 			}
 		}
 		return redact(text.toString());
+	}
+
+	// The JDK's messages for these are often null or cryptic ("null; caused by ConnectException").
+	private static @Nullable String inWords(Throwable failure) {
+		for (Throwable t = failure; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
+			if (t instanceof java.net.ConnectException) {
+				return "connection refused" + detail(t);
+			}
+			if (t instanceof java.net.UnknownHostException) {
+				return "unknown host" + detail(t);
+			}
+			if (t instanceof java.net.NoRouteToHostException) {
+				return "no route to host" + detail(t);
+			}
+			if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+				return "TLS handshake failed (is the certificate trusted? see arvados.events.ssl.bundle)" + detail(t);
+			}
+			if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+					|| t instanceof java.util.concurrent.TimeoutException) {
+				return "timed out" + detail(t);
+			}
+		}
+		return null;
+	}
+
+	private static String detail(Throwable t) {
+		String message = t.getMessage();
+		return (message == null || message.isBlank()) ? "" : " (" + message + ")";
 	}
 
 }
