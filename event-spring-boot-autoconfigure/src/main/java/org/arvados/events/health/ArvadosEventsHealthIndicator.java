@@ -15,12 +15,13 @@ import org.springframework.boot.health.contributor.Status;
  * The health of the event stream, from the subscription's cached {@link SubscriptionState} (no I/O):
  * <ul>
  * <li>UP while events flow, over WebSocket or by polling;</li>
- * <li>DOWN when the API rejects the token, or when nothing has flowed for {@code down-after};</li>
+ * <li>DOWN at once when waiting will not help (the API rejects the token, the endpoint is not an Arvados API, the
+ * dispatching thread died), or when nothing has flowed for {@code down-after};</li>
  * <li>UNKNOWN while connecting or reconnecting, before that;</li>
  * <li>OUT_OF_SERVICE once stopped.</li>
  * </ul>
- * Details: {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
- * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code lastError}. None of
+ * Details: {@code phase}, {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
+ * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code reason} (why events do not flow), {@code lastError}. None of
  * them carries the token.
  */
 public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
@@ -51,6 +52,7 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		SubscriptionState state = this.subscription.state();
 		Instant now = this.clock.instant();
 		builder.status(status(state, now))
+			.withDetail("phase", state.phase().name().toLowerCase())
 			.withDetail("mode", state.mode().name().toLowerCase())
 			.withDetail("connected", state.connected())
 			.withDetail("endpoint", this.host);
@@ -63,6 +65,9 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		builder.withDetail("reconnects", state.counts().reconnects()).withDetail("queueDepth", state.queueDepth());
+		if (state.reason() != null) {
+			builder.withDetail("reason", state.reason().name());
+		}
 		if (state.lastError() != null) {
 			builder.withDetail("lastError", state.lastError());
 		}
@@ -72,7 +77,7 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		if (!state.running()) {
 			return Status.OUT_OF_SERVICE;
 		}
-		if (state.tokenRejected()) {
+		if (state.reason() != null && state.reason().needsAttention()) {
 			return Status.DOWN;
 		}
 		if (state.connected()) {

@@ -1,28 +1,35 @@
 package org.arvados.events.lifecycle;
 
 /**
- * Events stopped flowing: the connection closed or fell silent, a poll failed, or the transport is being
- * switched. The subscription is already trying again; nothing is lost meanwhile.
+ * Events stopped flowing (the connection closed or fell silent, a poll failed, the transport is being switched),
+ * or still do not flow but for a new reason (a token rejected while reconnecting). Unless the reason
+ * {@link DisconnectReason#needsAttention() needs attention}, the subscription is already trying again; nothing is
+ * lost meanwhile.
  */
-public class StreamDisconnectedEvent extends ArvadosStreamEvent {
+public class StreamDisconnectedEvent extends StreamPhaseChangedEvent {
 
-	private final TransportMode mode;
+	private final DisconnectReason reason;
 
 	private final String cause;
 
 	/**
 	 * @param source the subscription
+	 * @param from the phase before
+	 * @param to the phase now
 	 * @param mode the transport that stopped
+	 * @param reason why, typed
 	 * @param cause why, for people; never the token
 	 */
-	public StreamDisconnectedEvent(Object source, TransportMode mode, String cause) {
-		super(source);
-		this.mode = mode;
+	public StreamDisconnectedEvent(Object source, StreamPhase from, StreamPhase to, TransportMode mode,
+			DisconnectReason reason, String cause) {
+		super(source, from, to, mode);
+		this.reason = reason;
 		this.cause = cause;
 	}
 
-	public TransportMode getMode() {
-		return this.mode;
+	@Override
+	public DisconnectReason getReason() {
+		return this.reason;
 	}
 
 	public String getCause() {
@@ -31,7 +38,7 @@ public class StreamDisconnectedEvent extends ArvadosStreamEvent {
 
 	@Override
 	public String toString() {
-		return "StreamDisconnectedEvent[" + this.mode + ": " + this.cause + "]";
+		return "StreamDisconnectedEvent[" + getMode() + ", " + this.reason + ": " + this.cause + "]";
 	}
 
 }

@@ -1,7 +1,6 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -18,7 +17,6 @@ import org.arvados.events.decode.ServerMessage;
 import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
-import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.transport.SecretRedactor;
 import org.jspecify.annotations.Nullable;
 
@@ -297,15 +295,14 @@ final class EventIntake {
 	}
 
 	/**
-	 * The state as far as the intake knows it; the subscription adds how it is connected.
+	 * The state as far as the intake knows it; the subscription adds how the stream is connected.
 	 */
-	SubscriptionState state(boolean running, TransportMode mode, boolean connected, @Nullable Instant notConnectedSince,
-			boolean tokenRejected, @Nullable String lastError, long reconnects, long transportSwitches) {
-		return new SubscriptionState(running, mode, connected, notConnectedSince, tokenRejected, lastError,
-				this.lastEvent, this.position.highestId(), this.position.lowWaterMark(), this.position.openGaps(),
-				this.position.closedGaps(), this.dispatcher.queueDepth(), new SubscriptionState.Counts(
-						this.received.get(), this.handled.get(), this.duplicates.get(), this.malformed.get(),
-						reconnects, transportSwitches));
+	SubscriptionState state(boolean running, StreamStatus status, long reconnects, long transportSwitches) {
+		return new SubscriptionState(running, status.phase(), status.mode(), status.isFlowing(),
+				status.notFlowingSince(), status.reason(), status.lastError(), this.lastEvent, this.position.highestId(),
+				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
+				this.dispatcher.queueDepth(), new SubscriptionState.Counts(this.received.get(), this.handled.get(),
+						this.duplicates.get(), this.malformed.get(), reconnects, transportSwitches));
 	}
 
 }

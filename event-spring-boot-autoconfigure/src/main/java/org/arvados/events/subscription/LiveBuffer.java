@@ -71,13 +71,15 @@ final class LiveBuffer {
 
 	/**
 	 * The next held event; when none is left, the buffer goes live and events go straight to the caller of
-	 * {@link #hold}, after the last one handed over here.
-	 * @return the event, or {@code null} once live
+	 * {@link #hold}, after the last one handed over here; unless it overflowed meanwhile (see
+	 * {@link #takeOverflow}), for then it is not complete.
+	 * @return the event, or {@code null} when none is left
 	 */
 	synchronized @Nullable ArvadosEvent next() {
 		ArvadosEvent event = this.held.poll();
 		if (event == null) {
-			this.live = true;
+			// Events let go while these were handed over are in the list: not live until it is read again.
+			this.live = !this.overflowed;
 		}
 		else {
 			this.heldChars -= event.json().length();

@@ -1,60 +1,72 @@
 package org.arvados.events.subscription;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * One daemon thread that runs tasks one at a time, now or later. Once shut down it takes no more: a task
- * handed to it then is dropped, because only stopping shuts it down and there is nothing left to do.
+ * The {@link StreamLoop} of a running subscription: one thread that runs tasks one at a time, now or later.
+ * <p>
+ * The thread is not a daemon: while the subscription runs it keeps the JVM alive, as spring-kafka's listener
+ * containers do, so an application without a web server follows the stream until it is told to stop. Once shut
+ * down it takes no more: a task handed to it then is dropped, because only stopping shuts it down.
  */
-final class SerialWorker {
+final class SerialWorker implements StreamLoop {
+
+	private static final Timer NOTHING = () -> {
+	};
 
 	private final ScheduledExecutorService executor;
 
 	SerialWorker(String name) {
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
+			thread.setDaemon(false);
 			return thread;
 		});
 	}
 
-	void execute(Runnable task) {
-		schedule(task, 0);
+	@Override
+	public void execute(Runnable task) {
+		schedule(task, Duration.ZERO);
 	}
 
-	@Nullable Future<?> schedule(Runnable task, long delayMillis) {
+	@Override
+	public Timer schedule(Runnable task, Duration delay) {
 		try {
-			return this.executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+			return timer(this.executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
 		}
 		catch (RejectedExecutionException ex) {
-			return null;
+			return NOTHING;
 		}
 	}
 
-	@Nullable Future<?> scheduleWithFixedDelay(Runnable task, long delayMillis) {
+	@Override
+	public Timer scheduleWithFixedDelay(Runnable task, Duration period) {
 		try {
-			return this.executor.scheduleWithFixedDelay(task, delayMillis, delayMillis, TimeUnit.MILLISECONDS);
+			return timer(this.executor.scheduleWithFixedDelay(task, period.toNanos(), period.toNanos(),
+					TimeUnit.NANOSECONDS));
 		}
 		catch (RejectedExecutionException ex) {
-			return null;
+			return NOTHING;
 		}
 	}
 
-	/** Stop, interrupting the running task. */
-	void shutdownNow() {
+	@Override
+	public long nanoTime() {
+		return System.nanoTime();
+	}
+
+	@Override
+	public void shutdown() {
 		this.executor.shutdownNow();
 	}
 
-	static void cancel(@Nullable Future<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
+	private static Timer timer(Future<?> future) {
+		return () -> future.cancel(false);
 	}
 
 }

@@ -12,6 +12,12 @@ import java.util.Locale;
  */
 public record StartFrom(Kind kind, long id) {
 
+	/** Only events that arrive from now on: the default. */
+	public static final StartFrom LATEST = new StartFrom(Kind.LATEST, 0);
+
+	/** After the checkpoint store's position, or as {@link #LATEST} when it has none. */
+	public static final StartFrom CHECKPOINT = new StartFrom(Kind.CHECKPOINT, 0);
+
 	/** The three ways to start. */
 	public enum Kind {
 
@@ -35,10 +41,10 @@ public record StartFrom(Kind kind, long id) {
 	public static StartFrom parse(String value) {
 		String text = value.trim().toLowerCase(Locale.ROOT);
 		if (text.equals("latest")) {
-			return new StartFrom(Kind.LATEST, 0);
+			return LATEST;
 		}
 		if (text.equals("checkpoint")) {
-			return new StartFrom(Kind.CHECKPOINT, 0);
+			return CHECKPOINT;
 		}
 		try {
 			long id = Long.parseLong(text);
@@ -49,8 +55,7 @@ public record StartFrom(Kind kind, long id) {
 		catch (NumberFormatException ex) {
 			// reported below
 		}
-		throw new IllegalArgumentException(
-				"arvados.events.start-from must be 'latest', 'checkpoint' or a positive event id, not '" + value + "'");
+		throw new IllegalArgumentException("must be 'latest', 'checkpoint' or a positive event id, not '" + value + "'");
 	}
 
 }

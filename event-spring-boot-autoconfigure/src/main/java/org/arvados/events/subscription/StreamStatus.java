@@ -1,76 +1,136 @@
 package org.arvados.events.subscription;
 
-import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.lifecycle.ArvadosStreamEvent;
+import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamConnectedEvent;
 import org.arvados.events.lifecycle.StreamDisconnectedEvent;
+import org.arvados.events.lifecycle.StreamPhase;
+import org.arvados.events.lifecycle.StreamPhaseChangedEvent;
 import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.lifecycle.TransportSwitchedEvent;
 import org.arvados.events.transport.SecretRedactor;
-import org.arvados.events.transport.TokenRejectedException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Whether events flow, since when they do not, and the last failure: what health reads. Says each change of
- * flow once, as a {@link StreamConnectedEvent} or {@link StreamDisconnectedEvent}, and publishes the
- * subscription's other facts, so that a listener that throws cannot stop the stream.
+ * What health reads about the stream (its phase, since when events do not flow, the last failure and its
+ * reason) and the one place that publishes the stream's lifecycle events, so that a listener that throws cannot
+ * stop the stream. Written by the machine's thread only; read from any.
  */
 final class StreamStatus {
 
 	private static final Log logger = LogFactory.getLog(StreamStatus.class);
 
-	private final Object source;
+	private volatile Object source;
 
 	private final ApplicationEventPublisher publisher;
 
-	private final URI endpoint;
-
 	private final SecretRedactor redactor;
 
-	private volatile boolean flowing;
+	private final Clock clock;
 
-	private volatile @Nullable Instant notFlowingSince = Instant.now();
+	private volatile StreamPhase phase = StreamPhase.STOPPED;
+
+	private volatile TransportMode mode;
+
+	private volatile @Nullable Instant notFlowingSince;
 
 	private volatile @Nullable String lastError;
 
-	private volatile boolean tokenRejected;
+	private volatile @Nullable DisconnectReason reason;
 
-	StreamStatus(Object source, ApplicationEventPublisher publisher, URI endpoint, SecretRedactor redactor) {
-		this.source = source;
+	StreamStatus(ApplicationEventPublisher publisher, SecretRedactor redactor, TransportMode mode, Clock clock) {
+		this.source = this;
 		this.publisher = publisher;
-		this.endpoint = endpoint;
 		this.redactor = redactor;
+		this.mode = mode;
+		this.clock = clock;
+		this.notFlowingSince = clock.instant();
 	}
 
 	/**
-	 * Events flow, or stop flowing; published only when that changes.
-	 * @param now whether they flow
-	 * @param mode the transport
-	 * @param cause why they stopped, for people
+	 * The machine moved to another phase: remember it and publish one event.
+	 * @param from the phase before
+	 * @param to the phase now
+	 * @param mode the transport in use or being tried
+	 * @param failure why, when the change is a failure
+	 * @param cause the failure for people, without the token
 	 */
-	void flowing(boolean now, TransportMode mode, @Nullable String cause) {
-		if (this.flowing == now) {
+	void changed(StreamPhase from, StreamPhase to, TransportMode mode, @Nullable DisconnectReason failure,
+			@Nullable String cause) {
+		this.phase = to;
+		this.mode = mode;
+		if (cause != null) {
+			this.lastError = cause;
+		}
+		if (to.isFlowing() && !from.isFlowing()) {
+			this.notFlowingSince = null;
+			this.reason = null;
+			publish(new StreamConnectedEvent(this.source, from, to, mode));
 			return;
 		}
-		this.flowing = now;
-		this.notFlowingSince = now ? null : Instant.now();
-		publish(now ? new StreamConnectedEvent(this.source, mode)
-				: new StreamDisconnectedEvent(this.source, mode, (cause != null) ? cause : "unknown"));
+		if (!to.isFlowing() && from.isFlowing()) {
+			this.notFlowingSince = this.clock.instant();
+		}
+		if (failure != null && (from.isFlowing() || failure != this.reason)) {
+			this.reason = failure;
+			publish(new StreamDisconnectedEvent(this.source, from, to, mode, failure,
+					(cause != null) ? cause : failure.name()));
+			return;
+		}
+		publish(new StreamPhaseChangedEvent(this.source, from, to, mode));
 	}
 
-	/** Started or stopped: nothing flows yet, or any more; not an event of its own. */
-	void reset() {
-		this.flowing = false;
-		this.notFlowingSince = Instant.now();
+	/**
+	 * The API answered as an Arvados API server that takes the token: a reason that needed attention is gone.
+	 * @return whether there was one (a rejected token, a wrong endpoint)
+	 */
+	boolean verified() {
+		DisconnectReason before = this.reason;
+		if (before != null && before.needsAttention()) {
+			this.reason = null;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * What the events name as their source: the subscription, which is built after its status.
+	 * @param source the subscription
+	 */
+	void source(Object source) {
+		this.source = source;
+	}
+
+	/** Started: nothing flows yet. */
+	void starting(TransportMode mode) {
+		this.mode = mode;
+		this.reason = null;
+		this.notFlowingSince = this.clock.instant();
+	}
+
+	StreamPhase phase() {
+		return this.phase;
+	}
+
+	TransportMode mode() {
+		return this.mode;
+	}
+
+	/** Whether the machine runs: neither stopped nor failed. */
+	boolean isRunning() {
+		StreamPhase now = this.phase;
+		return now != StreamPhase.STOPPED && now != StreamPhase.FAILED;
 	}
 
 	boolean isFlowing() {
-		return this.flowing;
+		return this.phase.isFlowing();
 	}
 
 	@Nullable Instant notFlowingSince() {
@@ -81,33 +141,15 @@ final class StreamStatus {
 		return this.lastError;
 	}
 
-	boolean isTokenRejected() {
-		return this.tokenRejected;
+	/** Why events do not flow; {@code null} while they flow or before any failure. */
+	@Nullable DisconnectReason reason() {
+		return this.reason;
 	}
 
-	void failed(String error) {
-		this.lastError = error;
-	}
-
-	/** The list answered: the token works. */
-	void listAnswered() {
-		this.tokenRejected = false;
-	}
-
-	/**
-	 * The list failed: remember what and whether it was the token.
-	 * @param failure what it threw
-	 * @param action what was being done, e.g. "poll"
-	 * @return the message, for a log line, without the token
-	 */
-	String listFailed(RuntimeException failure, String action) {
-		boolean rejected = failure instanceof TokenRejectedException;
-		String error = rejected ? "Cannot " + action + ": " + failure.getMessage()
-				: "Cannot " + action + " through the logs list of " + this.endpoint + " ("
-						+ this.redactor.describe(failure) + ")";
-		this.tokenRejected = rejected;
-		this.lastError = error;
-		return error;
+	/** The stream changed transport. */
+	void switched(TransportMode from, TransportMode to, String reason) {
+		this.mode = to;
+		publish(new TransportSwitchedEvent(this.source, from, to, reason));
 	}
 
 	void publish(ArvadosStreamEvent event) {

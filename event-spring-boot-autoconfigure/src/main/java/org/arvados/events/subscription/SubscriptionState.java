@@ -2,6 +2,8 @@ package org.arvados.events.subscription;
 
 import java.time.Instant;
 
+import org.arvados.events.lifecycle.DisconnectReason;
+import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.TransportMode;
 import org.jspecify.annotations.Nullable;
 
@@ -9,10 +11,12 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of an {@link ArvadosEventSubscription}, taken without I/O.
  *
  * @param running whether the subscription is started
+ * @param phase where the stream is in its life
  * @param mode the transport in use or being tried
  * @param connected whether events are flowing: a WebSocket caught up and live, or the last poll succeeded
  * @param notConnectedSince since when events have not been flowing; {@code null} while they flow
- * @param tokenRejected whether the API's last answer was 401 or 403
+ * @param reason why events do not flow, {@code null} while they do; health is DOWN at once for one that
+ * {@link DisconnectReason#needsAttention() needs attention} (a rejected token, a wrong endpoint)
  * @param lastError the last failure, for people (never the token), kept after recovery; {@code null} before any
  * @param lastEvent the last event whose handlers returned, {@code null} before the first
  * @param highestId the highest event id accepted
@@ -22,10 +26,17 @@ import org.jspecify.annotations.Nullable;
  * @param queueDepth events waiting for their handlers
  * @param counts running totals
  */
-public record SubscriptionState(boolean running, TransportMode mode, boolean connected,
-		@Nullable Instant notConnectedSince, boolean tokenRejected, @Nullable String lastError,
+public record SubscriptionState(boolean running, StreamPhase phase, TransportMode mode, boolean connected,
+		@Nullable Instant notConnectedSince, @Nullable DisconnectReason reason, @Nullable String lastError,
 		@Nullable LastEvent lastEvent, long highestId, long lowWaterMark, int openGaps, long closedGaps,
 		int queueDepth, Counts counts) {
+
+	/**
+	 * Whether the API rejected the token (401 or 403) and events do not flow.
+	 */
+	public boolean tokenRejected() {
+		return this.reason == DisconnectReason.TOKEN_REJECTED;
+	}
 
 	/**
 	 * The last event handled.

@@ -14,7 +14,9 @@ import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.decode.ServerMessage;
+import org.arvados.events.ArvadosEvent;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.subscription.EventIntake.Outcome;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TransportListener;
@@ -26,14 +28,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The WebSocket side of a subscription: finds the URL, connects, subscribes with {@code last_log_id}, reads, and
- * presumes a connection dead after {@code heartbeat-timeout} of silence. One connection at a time, the
- * {@link Link}; messages from any other are ignored. Until the subscription {@link Events#subscribed catches up}
- * and releases them, a new connection's events wait in its {@link LiveBuffer}.
- * <p>
- * It decides nothing about retrying: every failure goes to {@link Events#unavailable}.
+ * The WebSocket side of a subscription, the {@link LiveFeed} the machine drives: finds the URL, connects, sends
+ * the subscription with {@code last_log_id}, and reads. One connection at a time, the {@link Link}; messages from
+ * any other are ignored. On the socket reader's thread each message is decoded and its event queued for the
+ * handlers, or held in the connection's {@link LiveBuffer} until the machine has caught up and
+ * {@link #release releases} them; only what changes the connection's life goes to the machine, as a signal.
  */
-final class WebSocketFeed {
+final class WebSocketFeed implements LiveFeed {
 
 	private static final Log logger = LogFactory.getLog(WebSocketFeed.class);
 
@@ -43,37 +44,14 @@ final class WebSocketFeed {
 	/** Live events held while catching up, at most; beyond it they are let go and read from the list. */
 	private static final long LIVE_BUFFER_CHARS = 64L * 1024 * 1024;
 
-	/** What the subscription hears from the feed. */
-	interface Events {
-
-		/**
-		 * The server confirmed the subscription on this connection; its live events are held until released.
-		 * @param link the connection
-		 */
-		void subscribed(Link link);
-
-		/**
-		 * No connection: the URL cannot be found, the handshake failed, or the connection closed or fell silent.
-		 * @param reason for a log line, without the token
-		 * @param permanently whether the cluster has no WebSocket server at all
-		 */
-		void unavailable(String reason, boolean permanently);
-
-		/**
-		 * The server answered the subscription with an error status: these filters will never work over this
-		 * connection, nor over the next.
-		 * @param link the connection, still open
-		 * @param reason for a log line
-		 */
-		void rejected(Link link, String reason);
-
-		/** A connection delivered an event not seen before. */
-		void progressed();
-
-	}
-
 	/** A connection and the live events it holds back while the catch-up runs. */
-	record Link(WebSocketConnection connection, LiveBuffer buffer) {
+	record Link(WebSocketConnection connection, LiveBuffer buffer) implements LiveFeed.Link {
+
+		@Override
+		public String toString() {
+			return this.connection.toString();
+		}
+
 	}
 
 	private final SubscriptionSettings settings;
@@ -90,7 +68,9 @@ final class WebSocketFeed {
 
 	private final BooleanSupplier running;
 
-	private final Events events;
+	private final ReconnectBackOff backOff;
+
+	private @Nullable Signals signals;
 
 	private final Listener listener = new Listener();
 
@@ -104,7 +84,7 @@ final class WebSocketFeed {
 
 	WebSocketFeed(SubscriptionSettings settings, WebSocketTransport transport, WebSocketUrlResolver urlResolver,
 			EventIntake intake, SecretRedactor redactor, int liveBufferCapacity, BooleanSupplier running,
-			Events events) {
+			ReconnectBackOff backOff) {
 		this.settings = settings;
 		this.transport = transport;
 		this.urlResolver = urlResolver;
@@ -112,7 +92,23 @@ final class WebSocketFeed {
 		this.redactor = redactor;
 		this.liveBufferCapacity = liveBufferCapacity;
 		this.running = running;
-		this.events = events;
+		this.backOff = backOff;
+	}
+
+	/**
+	 * Say where the signals go: the machine, which is built after the feed.
+	 * @param signals the receiver
+	 */
+	void signalTo(Signals signals) {
+		this.signals = signals;
+	}
+
+	private Signals signals() {
+		Signals target = this.signals;
+		if (target == null) {
+			throw new IllegalStateException("The feed has no machine to signal to");
+		}
+		return target;
 	}
 
 	/**
@@ -127,11 +123,8 @@ final class WebSocketFeed {
 		}
 	}
 
-	/**
-	 * Start a connection, unless one is open or being opened. Returns at once; the outcome arrives as
-	 * {@link Events}.
-	 */
-	void connect() {
+	@Override
+	public void connect() {
 		if (this.link != null || !this.attempting.compareAndSet(false, true)) {
 			return;
 		}
@@ -141,13 +134,13 @@ final class WebSocketFeed {
 		}
 		catch (WebSocketNotAdvertisedException ex) {
 			this.attempting.set(false);
-			this.events.unavailable(ex.getMessage(), true);
+			signals().unavailable(DisconnectReason.NO_WEBSOCKET, ex.getMessage());
 			return;
 		}
 		catch (RuntimeException ex) {
 			this.attempting.set(false);
-			this.events.unavailable("Cannot find the WebSocket URL of " + this.settings.endpoint() + ": "
-					+ this.redactor.describe(ex), false);
+			signals().unavailable(DisconnectReason.CONNECT_FAILED, "Cannot find the WebSocket URL of "
+					+ this.settings.endpoint() + ": " + this.redactor.describe(ex));
 			return;
 		}
 		logger.debug("Connecting to " + url);
@@ -159,48 +152,56 @@ final class WebSocketFeed {
 			handshake = CompletableFuture.failedFuture(ex);
 		}
 		handshake.whenComplete((session, ex) -> {
-			if (ex != null) {
-				this.attempting.set(false);
+			if (ex != null && this.attempting.compareAndSet(true, false)) {
 				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-				this.events.unavailable("Cannot connect to " + url + ": " + this.redactor.describe(cause), false);
+				signals().unavailable(DisconnectReason.CONNECT_FAILED,
+						"Cannot connect to " + url + ": " + this.redactor.describe(cause));
 			}
 		});
 	}
 
-	/**
-	 * Whether a link is still the one to read from.
-	 * @param candidate the link
-	 */
-	boolean isCurrent(Link candidate) {
+	@Override
+	public boolean isCurrent(LiveFeed.Link candidate) {
 		return this.running.getAsBoolean() && candidate == this.link;
 	}
 
-	/**
-	 * Drop the connection when it has been silent for longer than the heartbeat timeout (and the silence is
-	 * not ours: a reader waiting for room in the queue reads nothing).
-	 */
-	void checkSilence() {
-		Link current = this.link;
-		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
-		if (current != null && !this.intake.isBackPressured()
-				&& silentNanos > this.settings.heartbeatTimeout().toNanos()) {
-			drop(current, "No message from " + current.connection() + " for "
-					+ Duration.ofNanos(silentNanos).toMillis()
-					+ " ms (the server sends a keepalive every minute), so the connection is presumed dead");
-		}
+	@Override
+	public boolean takeOverflow(LiveFeed.Link link) {
+		return ((Link) link).buffer().takeOverflow();
 	}
 
-	/**
-	 * Close the connection for good: stopping.
-	 */
-	void close() {
+	@Override
+	public boolean release(LiveFeed.Link released) {
+		Link current = (Link) released;
+		for (ArvadosEvent held = current.buffer().next(); held != null; held = current.buffer().next()) {
+			this.intake.accept(held, () -> isCurrent(current));
+		}
+		return current.buffer().isLive();
+	}
+
+	// A reader waiting for room in the queue reads nothing: that silence is ours.
+	@Override
+	public @Nullable String silence() {
+		Link current = this.link;
+		long silentNanos = System.nanoTime() - this.lastReceivedNanos;
+		if (current == null || this.intake.isBackPressured() || silentNanos <= this.settings.heartbeatTimeout().toNanos()) {
+			return null;
+		}
+		return "No message from " + current.connection() + " for " + Duration.ofNanos(silentNanos).toMillis()
+				+ " ms (the server sends a keepalive every minute), so the connection is presumed dead";
+	}
+
+	@Override
+	public void close() {
 		Link current;
 		synchronized (this.linkMonitor) {
 			current = this.link;
 			this.link = null;
+			this.attempting.set(false);
 		}
 		if (current != null) {
-			current.connection().close();
+			// Closing a dead connection can block on the close frame: never on the caller's thread.
+			CompletableFuture.runAsync(current.connection()::close);
 		}
 	}
 
@@ -215,7 +216,9 @@ final class WebSocketFeed {
 		return JsonMapper.shared().writeValueAsString(message);
 	}
 
-	private void subscribe(Link current) {
+	@Override
+	public void subscribe(LiveFeed.Link subscribing) {
+		Link current = (Link) subscribing;
 		boolean resume = this.intake.isPositionKnown();
 		long resumeAfter = this.intake.resumeAfter();
 		try {
@@ -234,16 +237,16 @@ final class WebSocketFeed {
 		if (message instanceof ServerMessage.Event event) {
 			if (!from.buffer().hold(event.event())
 					&& this.intake.accept(event.event(), () -> isCurrent(from)) == Outcome.NEW_EVENT) {
-				this.events.progressed();
+				this.backOff.progressed();
 			}
 		}
 		else if (message != null) {
 			Outcome outcome = this.intake.take(message, () -> isCurrent(from));
 			if (outcome == Outcome.SUBSCRIBED) {
-				this.events.subscribed(from);
+				signals().subscribed(from);
 			}
 			else if (outcome == Outcome.REJECTED) {
-				this.events.rejected(from, "The event server rejected the subscription");
+				signals().rejected(from, "The event server rejected the subscription");
 			}
 		}
 		// Waiting for room in the queue is not silence on the socket.
@@ -257,9 +260,8 @@ final class WebSocketFeed {
 			}
 			this.link = null;
 		}
-		// Closing a dead connection can block on the close frame: never on the caller's thread.
 		CompletableFuture.runAsync(dropped.connection()::close);
-		this.events.unavailable(reason, false);
+		signals().unavailable(DisconnectReason.CLOSED, reason);
 	}
 
 	/** Receives what happens on the connections; only the current one is listened to. */
@@ -269,15 +271,15 @@ final class WebSocketFeed {
 		public void onOpen(WebSocketConnection opened) {
 			Link opening = new Link(opened, new LiveBuffer(WebSocketFeed.this.liveBufferCapacity, LIVE_BUFFER_CHARS));
 			synchronized (WebSocketFeed.this.linkMonitor) {
-				WebSocketFeed.this.attempting.set(false);
-				if (!WebSocketFeed.this.running.getAsBoolean()) {
+				// Not attempting any more: the machine closed the feed while this handshake ran.
+				if (!WebSocketFeed.this.attempting.getAndSet(false) || !WebSocketFeed.this.running.getAsBoolean()) {
 					opened.close();
 					return;
 				}
 				WebSocketFeed.this.link = opening;
 				WebSocketFeed.this.lastReceivedNanos = System.nanoTime();
 			}
-			subscribe(opening);
+			WebSocketFeed.this.signals().opened(opening);
 		}
 
 		@Override

@@ -1,0 +1,51 @@
+package org.arvados.events.subscription;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The REST side of the stream as the {@link StreamMachine} uses it: the cluster's API and its logs list. Each
+ * call blocks, and throws a {@link RuntimeException} when the API cannot be asked (a
+ * {@link org.arvados.events.transport.TokenRejectedException} for 401 and 403, a
+ * {@link org.arvados.events.transport.NotAnArvadosApiException} for a wrong endpoint).
+ */
+interface LogList {
+
+	/**
+	 * Check that the endpoint is an Arvados API and that it takes the token.
+	 */
+	void verify();
+
+	/**
+	 * When no position is known yet, start after the newest matching event ("from now on").
+	 */
+	void startFromNewest();
+
+	/**
+	 * Read the list from the position up to the newest event, handing each new event to the handlers.
+	 * @param stillWanted checked before each page and event; the pass stops when it turns false
+	 * @return whether the pass reached the newest event
+	 */
+	boolean catchUp(BooleanSupplier stillWanted);
+
+	/**
+	 * Ask only for the ids missing below the highest.
+	 * @param stillWanted checked before each page and event
+	 */
+	void fillGaps(BooleanSupplier stillWanted);
+
+	/**
+	 * Whether ids below the highest are missing.
+	 */
+	boolean hasOpenGaps();
+
+	/**
+	 * Give up missing ids that have waited longer than the gap timeout.
+	 */
+	void closeExpiredGaps();
+
+	/**
+	 * Where a (re)subscription resumes: the id up to which every event is handled or given up.
+	 */
+	long resumeAfter();
+
+}

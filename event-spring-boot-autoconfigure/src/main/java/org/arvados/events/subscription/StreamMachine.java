@@ -1,0 +1,466 @@
+package org.arvados.events.subscription;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.arvados.events.lifecycle.DisconnectReason;
+import org.arvados.events.lifecycle.StreamPhase;
+import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.subscription.LiveFeed.Link;
+import org.arvados.events.subscription.StreamLoop.Timer;
+import org.arvados.events.transport.NotAnArvadosApiException;
+import org.arvados.events.transport.SecretRedactor;
+import org.arvados.events.transport.TokenRejectedException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The life of the stream, in one place: verify the API and the token, connect, subscribe, catch up through the
+ * logs list, go live; on a failure back off and start again; in {@link Transport#AUTO} poll while the WebSocket is
+ * unavailable and try it again now and then. Its {@link StreamPhase phases} are drawn there.
+ * <p>
+ * Every method runs on the {@link StreamLoop}'s one thread: socket and timer threads only post {@link LiveFeed
+ * signals} to it, so nothing here needs a lock. The hot path (socket reader → buffer or queue) never comes here.
+ * Each change of phase goes through {@link #enter}, which logs it and has the {@link StreamStatus} publish it.
+ */
+final class StreamMachine implements LiveFeed.Signals {
+
+	private static final Log logger = LogFactory.getLog(StreamMachine.class);
+
+	private final SubscriptionSettings settings;
+
+	private final LiveFeed feed;
+
+	private final LogList log;
+
+	private final StreamStatus status;
+
+	private final ReconnectBackOff backOff;
+
+	private final SecretRedactor redactor;
+
+	private final Supplier<StreamLoop> loops;
+
+	private volatile StreamLoop loop;
+
+	private volatile boolean running;
+
+	private TransportMode mode;
+
+	private boolean verified;
+
+	private boolean websocketRefused;
+
+	private int failedAttempts;
+
+	private @Nullable Link link;
+
+	private @Nullable Timer next;
+
+	private @Nullable Timer trials;
+
+	private volatile long reconnects;
+
+	private volatile long switches;
+
+	StreamMachine(SubscriptionSettings settings, LiveFeed feed, LogList log, StreamStatus status,
+			ReconnectBackOff backOff, SecretRedactor redactor, Supplier<StreamLoop> loops) {
+		this.settings = settings;
+		this.feed = feed;
+		this.log = log;
+		this.status = status;
+		this.backOff = backOff;
+		this.redactor = redactor;
+		this.loops = loops;
+		this.loop = StreamLoop.STOPPED;
+		this.mode = initialMode();
+	}
+
+	// ---- From the lifecycle: start and stop.
+
+	void start() {
+		this.loop = this.loops.get();
+		this.running = true;
+		this.mode = initialMode();
+		this.verified = false;
+		this.websocketRefused = false;
+		this.failedAttempts = 0;
+		this.trials = null;
+		this.status.starting(this.mode);
+		Duration watch = Duration.ofMillis(Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4)));
+		this.loop.scheduleWithFixedDelay(this::watch, watch);
+		// Gaps are given up by their own age on the loop's clock; the list is asked for them every poll interval.
+		this.loop.scheduleWithFixedDelay(this::fillGaps, this.settings.pollInterval());
+		this.loop.execute(this::verify);
+	}
+
+	/** Stop at once: nothing runs on the loop any more, a blocking request is interrupted. */
+	void stop() {
+		this.running = false;
+		this.loop.shutdown();
+		this.feed.close();
+		this.status.changed(this.status.phase(), StreamPhase.STOPPED, this.mode, null, null);
+	}
+
+	/** The dispatching thread died: nothing can reach the handlers any more. */
+	void dispatcherDied(String cause) {
+		this.loop.execute(() -> {
+			this.feed.close();
+			enter(StreamPhase.FAILED, DisconnectReason.DISPATCHER_FAILED, cause);
+			this.running = false;
+			this.loop.shutdown();
+		});
+	}
+
+	// ---- Verify, then connect or poll.
+
+	private void verify() {
+		enter(StreamPhase.VERIFYING, null, null);
+		try {
+			this.log.verify();
+		}
+		catch (RuntimeException ex) {
+			failed(ex, this::verify);
+			return;
+		}
+		this.verified = true;
+		if (this.status.verified()) {
+			logger.info("The API of " + this.settings.endpoint() + " takes the token again; resuming");
+		}
+		if (this.mode == TransportMode.POLLING) {
+			poll();
+		}
+		else {
+			connect();
+		}
+	}
+
+	private void connect() {
+		if (!this.verified) {
+			verify();
+			return;
+		}
+		try {
+			this.log.startFromNewest();
+		}
+		catch (TokenRejectedException | NotAnArvadosApiException ex) {
+			failed(ex, this::connect);
+			return;
+		}
+		catch (RuntimeException ex) {
+			if (!this.running) {
+				return;
+			}
+			// The WebSocket may work while the list does not: stream, and count from the first event.
+			logger.warn("Cannot ask " + this.settings.endpoint() + " for the newest event id ("
+					+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
+		}
+		enter(StreamPhase.CONNECTING, null, null);
+		this.feed.connect();
+	}
+
+	@Override
+	public void opened(Link opened) {
+		this.loop.execute(() -> {
+			if (!this.feed.isCurrent(opened)) {
+				return;
+			}
+			this.link = opened;
+			if (this.status.phase() == StreamPhase.CONNECTING) {
+				enter(StreamPhase.SUBSCRIBING, null, null);
+			}
+			this.feed.subscribe(opened);
+		});
+	}
+
+	@Override
+	public void subscribed(Link subscribed) {
+		this.loop.execute(() -> {
+			if (this.feed.isCurrent(subscribed)) {
+				if (this.status.phase() == StreamPhase.SUBSCRIBING) {
+					enter(StreamPhase.CATCHING_UP, null, null);
+				}
+				catchUp(subscribed);
+			}
+		});
+	}
+
+	// Read the list while the live events wait, hand those over, stream. Again while the buffer overflowed.
+	private void catchUp(Link current) {
+		if (!this.feed.isCurrent(current)) {
+			return;
+		}
+		if (!trying()) {
+			enter(StreamPhase.CATCHING_UP, null, null);
+		}
+		try {
+			this.feed.takeOverflow(current);
+			do {
+				if (!this.log.catchUp(() -> this.running && this.feed.isCurrent(current))) {
+					return;
+				}
+			}
+			while (this.feed.takeOverflow(current) || !this.feed.release(current));
+		}
+		catch (RuntimeException ex) {
+			if (trying()) {
+				trialFailed("its catch-up failed: " + this.redactor.describe(ex));
+			}
+			else if (this.running) {
+				failed(ex, () -> catchUp(current));
+			}
+			return;
+		}
+		this.failedAttempts = 0;
+		this.backOff.progressed();
+		if (this.mode == TransportMode.POLLING) {
+			cancel(this.trials);
+			this.trials = null;
+			switchTo(TransportMode.WEBSOCKET, "the WebSocket works again");
+		}
+		logger.info("Streaming from " + current + " after id " + this.log.resumeAfter());
+		enter(StreamPhase.LIVE, null, null);
+	}
+
+	@Override
+	public void rejected(Link rejecting, String reason) {
+		this.loop.execute(() -> {
+			if (!this.feed.isCurrent(rejecting)) {
+				return;
+			}
+			if (this.settings.transport() != Transport.AUTO) {
+				// 'websocket' only: it will not work, and says so in an ERROR; ask again rarely.
+				this.feed.close();
+				this.link = null;
+				failed(DisconnectReason.SUBSCRIPTION_REJECTED, reason, this::connect, this.settings.websocketRetryInterval());
+				return;
+			}
+			this.websocketRefused = true;
+			cancel(this.trials);
+			this.trials = null;
+			if (this.mode == TransportMode.POLLING) {
+				this.feed.close();
+				this.link = null;
+				enter(StreamPhase.POLLING, null, null);
+			}
+			else {
+				switchTo(TransportMode.POLLING, reason);
+				poll();
+			}
+		});
+	}
+
+	@Override
+	public void unavailable(DisconnectReason reason, String description) {
+		this.loop.execute(() -> {
+			this.link = null;
+			if (trying()) {
+				trialFailed(description);
+				return;
+			}
+			if (this.mode != TransportMode.WEBSOCKET || !this.running) {
+				return;
+			}
+			this.failedAttempts++;
+			if (this.settings.transport() == Transport.AUTO
+					&& (reason == DisconnectReason.NO_WEBSOCKET || this.failedAttempts >= this.settings.websocketAttempts())) {
+				switchTo(TransportMode.POLLING, description);
+				enter(StreamPhase.CATCHING_UP, reason, description);
+				poll();
+				return;
+			}
+			this.reconnects++;
+			failed(reason, description, this::connect, null);
+		});
+	}
+
+	// ---- Polling, and the WebSocket on trial while polling.
+
+	private void poll() {
+		if (!this.running || this.mode != TransportMode.POLLING) {
+			return;
+		}
+		if (!this.verified) {
+			verify();
+			return;
+		}
+		if (!this.status.isFlowing()) {
+			enter(StreamPhase.CATCHING_UP, null, null);
+		}
+		try {
+			this.log.startFromNewest();
+			if (!this.log.catchUp(() -> this.running && this.mode == TransportMode.POLLING)) {
+				return;
+			}
+		}
+		catch (RuntimeException ex) {
+			if (trying()) {
+				this.feed.close();
+				this.link = null;
+			}
+			failed(ex, this::poll);
+			return;
+		}
+		this.backOff.progressed();
+		if (!this.status.isFlowing()) {
+			enter(StreamPhase.POLLING, null, null);
+			if (this.settings.transport() == Transport.AUTO && !this.websocketRefused && this.trials == null) {
+				this.trials = this.loop.scheduleWithFixedDelay(this::tryWebSocket, this.settings.websocketRetryInterval());
+			}
+		}
+		this.next = this.loop.schedule(this::poll, this.settings.pollInterval());
+	}
+
+	private void tryWebSocket() {
+		if (this.status.phase() == StreamPhase.POLLING && !this.websocketRefused) {
+			enter(StreamPhase.TRYING_WEBSOCKET, null, null);
+			this.feed.connect();
+		}
+	}
+
+	private void trialFailed(String description) {
+		logger.debug("The WebSocket is still unavailable (" + description + "); polling goes on");
+		this.feed.close();
+		this.link = null;
+		enter(StreamPhase.POLLING, null, null);
+	}
+
+	private boolean trying() {
+		return this.status.phase() == StreamPhase.TRYING_WEBSOCKET;
+	}
+
+	private void switchTo(TransportMode to, String reason) {
+		TransportMode from = this.mode;
+		if (to == TransportMode.POLLING) {
+			this.feed.close();
+			this.link = null;
+		}
+		else {
+			cancel(this.next);
+		}
+		this.mode = to;
+		this.switches++;
+		this.failedAttempts = 0;
+		logger.info("Switched from " + from.name().toLowerCase() + " to " + to.name().toLowerCase()
+				+ " for Arvados events from " + this.settings.endpoint() + ": " + reason);
+		this.status.switched(from, to, reason);
+	}
+
+	// ---- Timers: gaps and silence.
+
+	// On the WebSocket, an id the server never sent leaves a gap (a permission check failed, or the server lost
+	// it): ask the list for the missing ids every poll interval.
+	private void fillGaps() {
+		if (this.status.phase() != StreamPhase.LIVE || !this.log.hasOpenGaps()) {
+			return;
+		}
+		try {
+			this.log.fillGaps(() -> this.running && this.status.phase() == StreamPhase.LIVE);
+		}
+		catch (TokenRejectedException ex) {
+			failed(ex, this::verify);
+		}
+		catch (RuntimeException ex) {
+			if (this.running) {
+				logger.warn("Cannot look up missing event ids in the logs list of " + this.settings.endpoint() + " ("
+						+ this.redactor.describe(ex) + "); trying again in " + this.settings.pollInterval().toMillis()
+						+ " ms");
+			}
+		}
+	}
+
+	private void watch() {
+		this.log.closeExpiredGaps();
+		if (this.link == null) {
+			return;
+		}
+		String silence = this.feed.silence();
+		if (silence != null) {
+			this.feed.close();
+			unavailable(DisconnectReason.SILENT, silence);
+		}
+	}
+
+	// ---- Failures.
+
+	private void failed(RuntimeException ex, Runnable retry) {
+		if (!this.running) {
+			return; // stopping interrupted the request
+		}
+		if (ex instanceof TokenRejectedException) {
+			this.verified = false;
+			this.feed.close();
+			this.link = null;
+			failed(DisconnectReason.TOKEN_REJECTED, ex.getMessage(), this::verify, null);
+		}
+		else if (ex instanceof NotAnArvadosApiException) {
+			this.verified = false;
+			failed(DisconnectReason.NOT_AN_ARVADOS_API, ex.getMessage(), this::verify,
+					this.settings.websocketRetryInterval());
+		}
+		else {
+			String what = (this.status.phase() == StreamPhase.VERIFYING) ? "reach the API of " : "read the logs list of ";
+			failed(DisconnectReason.LIST_FAILED, "Cannot " + what + this.settings.endpoint() + " ("
+					+ this.redactor.describe(ex) + ")", retry, null);
+		}
+	}
+
+	// Back off, then retry. A reason that needs a person is said once at ERROR per change; others at each retry.
+	private void failed(DisconnectReason reason, @Nullable String description, Runnable retry,
+			@Nullable Duration delay) {
+		String text = (description != null) ? description : reason.name();
+		long wait = (delay != null) ? delay.toMillis() : this.backOff.nextDelay();
+		boolean loud = reason.needsAttention() || reason == DisconnectReason.SUBSCRIPTION_REJECTED;
+		if (loud && reason != this.status.reason()) {
+			logger.error(text + ". Trying again in " + wait + " ms");
+		}
+		else if (loud) {
+			logger.debug(text + ". Trying again in " + wait + " ms");
+		}
+		else {
+			logger.warn(text + "; trying again in " + wait + " ms");
+		}
+		enter(StreamPhase.BACKING_OFF, reason, text);
+		cancel(this.next);
+		this.next = this.loop.schedule(retry, Duration.ofMillis(wait));
+	}
+
+	// ---- Phases.
+
+	private void enter(StreamPhase to, @Nullable DisconnectReason reason, @Nullable String cause) {
+		StreamPhase from = this.status.phase();
+		if (!this.running || (from == to && reason == null)) {
+			return;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Arvados events " + from + " -> " + to + " over " + this.mode.name().toLowerCase()
+					+ ((cause != null) ? ": " + cause : ""));
+		}
+		this.status.changed(from, to, this.mode, reason, cause);
+	}
+
+	private TransportMode initialMode() {
+		return (this.settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET;
+	}
+
+	private static void cancel(@Nullable Timer timer) {
+		if (timer != null) {
+			timer.cancel();
+		}
+	}
+
+	long reconnects() {
+		return this.reconnects;
+	}
+
+	long switches() {
+		return this.switches;
+	}
+
+	@Override
+	public String toString() {
+		return "StreamMachine[" + this.settings.endpoint() + "]";
+	}
+
+}

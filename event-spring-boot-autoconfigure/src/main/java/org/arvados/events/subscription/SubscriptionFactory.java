@@ -1,0 +1,64 @@
+package org.arvados.events.subscription;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.arvados.events.checkpoint.EventCheckpointStore;
+import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.transport.LogsClient;
+import org.arvados.events.transport.SecretRedactor;
+import org.arvados.events.transport.TokenVerifier;
+import org.arvados.events.transport.WebSocketTransport;
+import org.arvados.events.transport.WebSocketUrlResolver;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Wires an {@link ArvadosEventSubscription} from its parts, so that each part is given what it uses and builds
+ * nothing itself: the intake and its dispatcher, the WebSocket feed, the logs list, the status and the machine.
+ *
+ * @param settings what the subscription needs to know
+ * @param webSocket opens WebSocket connections
+ * @param discovery reads the discovery document and the WebSocket URL
+ * @param tokenVerifier checks the token with the API
+ * @param logsClient reads the logs list
+ * @param checkpointStore where the position is saved
+ * @param position the resume position
+ * @param queueCapacity how many events may wait for their handlers
+ * @param publisher publishes the events and the lifecycle events
+ * @param errorHandler decides about handler failures
+ * @param stopTimeout how long a stop waits for the handlers
+ */
+public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
+		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
+		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
+		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout) {
+
+	/**
+	 * A new subscription, not started.
+	 */
+	public ArvadosEventSubscription create() {
+		SecretRedactor redactor = new SecretRedactor(this.settings.token());
+		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
+				this.queueCapacity, this.publisher, this.errorHandler, redactor);
+		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);
+		ClusterLog log = new ClusterLog(this.discovery, this.tokenVerifier, catchUp, intake,
+				this.settings.pollInitialWindow(), Clock.systemUTC());
+		ReconnectBackOff backOff = new ReconnectBackOff(this.settings.reconnectBackOff());
+		StreamStatus status = new StreamStatus(this.publisher, redactor,
+				(this.settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET,
+				Clock.systemUTC());
+		WebSocketFeed feed = new WebSocketFeed(this.settings, this.webSocket, this.discovery, intake, redactor,
+				Math.max(1024, 4 * this.queueCapacity), status::isRunning, backOff);
+		StreamMachine machine = new StreamMachine(this.settings, feed, log, status, backOff, redactor,
+				() -> new SerialWorker("arvados-events"));
+		feed.signalTo(machine);
+		if (this.settings.transport() != Transport.POLLING) {
+			feed.checkSubscribeSize();
+		}
+		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout);
+	}
+
+}
