@@ -9,6 +9,7 @@ import org.arvados.events.ArvadosEvent;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +51,15 @@ class PollingWireMockTests {
 		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
 		.build();
 
+	// An Arvados API: a discovery document and a user for the token, as every cluster has.
+	@BeforeEach
+	void anArvadosApi() {
+		this.api.stubFor(get(urlPathEqualTo("/discovery/v1/apis/arvados/v1/rest"))
+			.willReturn(okJson("{\"kind\":\"discovery#restDescription\",\"websocketUrl\":\"\"}")));
+		this.api.stubFor(get(urlPathEqualTo("/arvados/v1/users/current"))
+			.willReturn(okJson("{\"kind\":\"arvados#user\",\"uuid\":\"zzzzz-tpzed-xurymjxw79nv3jz\"}")));
+	}
+
 	@AfterEach
 	void neverLogsTheToken(CapturedOutput output) {
 		StreamTestSupport.assertTokenNeverLogged(output);
@@ -73,7 +83,7 @@ class PollingWireMockTests {
 			.willReturn(okJson(page())));
 		try (FakeArvadosCluster cluster = StreamTestSupport.cluster().start()) {
 			runner(cluster, "arvados.events.endpoint=" + this.api.baseUrl(), "arvados.events.transport=polling",
-					"arvados.events.poll-interval=100ms")
+					"arvados.events.polling.interval=100ms")
 				.run((context) -> {
 					Recorder recorder = context.getBean(Recorder.class);
 					await().atMost(WAIT).until(() -> recorder.ids().size() >= 2);

@@ -41,25 +41,26 @@ class TlsStreamTests {
 	}
 
 	@Test
-	void anUntrustedCertificateIsRefusedOnDiscovery(CapturedOutput output) {
+	void anUntrustedCertificateIsRefusedOnDiscoveryAndSaidInWords(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
 			assertThat(cluster.endpoint()).startsWith("https://");
 			runner(cluster).run((context) -> {
 				await().atMost(WAIT)
-					.until(() -> output.getAll().contains("Cannot find the WebSocket URL of " + cluster.endpoint()));
-				assertThat(output).contains("SSLHandshakeException");
+					.until(() -> output.getAll().contains("Cannot reach the API of " + cluster.endpoint()
+							+ " (TLS handshake failed (is the certificate trusted? see arvados.events.ssl.bundle)"));
 				assertThat(cluster.connectionsAccepted()).isZero();
 			});
 		}
 	}
 
 	@Test
-	void anUntrustedCertificateIsRefusedOnTheWebSocket(CapturedOutput output) {
+	void anUntrustedCertificateStopsTheTokenBeforeTheWebSocket(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().tls(certificate.serverContext()).start()) {
 			assertThat(cluster.websocketUrl()).startsWith("wss://");
-			runner(cluster, "arvados.events.websocket-url=" + cluster.websocketUrl()).run((context) -> {
-				await().atMost(WAIT).until(() -> output.getAll().contains("Cannot connect to " + cluster.websocketUrl()));
+			runner(cluster, "arvados.events.websocket.url=" + cluster.websocketUrl()).run((context) -> {
+				await().atMost(WAIT).until(() -> output.getAll().contains("TLS handshake failed"));
 				assertThat(cluster.connectionsAccepted()).isZero();
+				assertThat(cluster.tokensSeen()).isEmpty();
 			});
 		}
 	}
