@@ -2,13 +2,13 @@ package org.arvados.events.checkpoint;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * Where the stream stands, aware that Arvados log ids do not arrive in id order.
@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * A gap closes when it has been open for {@code gapTimeout} (a rolled-back transaction burns its id for good),
  * judged by that gap's own age, or, oldest first, when more than {@code maxGaps} are open. Gaps are also how
  * ids the server never sends us (other event types, objects we may not read) look, which is why they must
- * close. Thread-safe.
+ * close. Ages are measured on a monotonic clock ({@link System#nanoTime()}), so that a step of the wall clock (NTP,
+ * a resumed VM) does not close every gap at once. Thread-safe.
  */
 public final class ResumePosition {
 
@@ -41,9 +42,9 @@ public final class ResumePosition {
 
 	}
 
-	private final Clock clock;
+	private final LongSupplier nanoTime;
 
-	private final Duration gapTimeout;
+	private final long gapTimeoutNanos;
 
 	private final int maxGaps;
 
@@ -59,12 +60,37 @@ public final class ResumePosition {
 	private long closedGaps;
 
 	/**
-	 * A position that knows nothing yet: the first id accepted becomes the start ("latest").
+	 * A position that knows nothing yet: the first id accepted becomes the start ("latest"). Gap ages are measured
+	 * with {@link System#nanoTime()}.
+	 * @param gapTimeout how long a gap stays open
+	 * @param maxGaps how many gaps at most
 	 */
-	public ResumePosition(Duration gapTimeout, int maxGaps, Clock clock) {
-		this.gapTimeout = gapTimeout;
+	public ResumePosition(Duration gapTimeout, int maxGaps) {
+		this(gapTimeout, maxGaps, System::nanoTime);
+	}
+
+	/**
+	 * A position that knows nothing yet, measuring gap ages with the given monotonic ticker.
+	 * @param gapTimeout how long a gap stays open
+	 * @param maxGaps how many gaps at most
+	 * @param nanoTime a monotonic time in nanoseconds, as {@link System#nanoTime()} (tests pass a manual one)
+	 */
+	public ResumePosition(Duration gapTimeout, int maxGaps, LongSupplier nanoTime) {
+		this.gapTimeoutNanos = saturatedNanos(gapTimeout);
 		this.maxGaps = maxGaps;
-		this.clock = clock;
+		this.nanoTime = nanoTime;
+	}
+
+	/**
+	 * A position whose gap ages are measured with {@link System#nanoTime()}: the clock is not read.
+	 * @param gapTimeout how long a gap stays open
+	 * @param maxGaps how many gaps at most
+	 * @param clock not used
+	 * @deprecated a wall clock can step; use {@link #ResumePosition(Duration, int)}
+	 */
+	@Deprecated(forRemoval = true)
+	public ResumePosition(Duration gapTimeout, int maxGaps, Clock clock) {
+		this(gapTimeout, maxGaps);
 	}
 
 	/**
@@ -96,7 +122,7 @@ public final class ResumePosition {
 		Acceptance acceptance;
 		if (id > this.highest) {
 			if (id > this.highest + 1) {
-				open(this.highest + 1, id - 1, this.clock.instant());
+				open(this.highest + 1, id - 1, this.nanoTime.getAsLong());
 			}
 			this.highest = id;
 			acceptance = Acceptance.NEW;
@@ -126,7 +152,7 @@ public final class ResumePosition {
 	 */
 	public synchronized void release(long id) {
 		if (this.inFlight.remove(id)) {
-			open(id, id, this.clock.instant());
+			open(id, id, this.nanoTime.getAsLong());
 		}
 	}
 
@@ -135,10 +161,11 @@ public final class ResumePosition {
 	 * @return how many were closed
 	 */
 	public synchronized int closeExpiredGaps() {
-		Instant deadline = this.clock.instant().minus(this.gapTimeout);
+		long now = this.nanoTime.getAsLong();
 		int closed = 0;
 		for (Iterator<Gap> it = this.gaps.values().iterator(); it.hasNext();) {
-			if (!it.next().openedAt().isAfter(deadline)) {
+			// A difference of nano times, never a comparison of two: they may wrap.
+			if (now - it.next().openedAt() >= this.gapTimeoutNanos) {
 				it.remove();
 				closed++;
 			}
@@ -192,7 +219,7 @@ public final class ResumePosition {
 		return this.closedGaps;
 	}
 
-	private void open(long from, long to, Instant now) {
+	private void open(long from, long to, long now) {
 		this.gaps.put(from, new Gap(to, now));
 		while (this.gaps.size() > this.maxGaps) {
 			this.gaps.pollFirstEntry();
@@ -218,7 +245,17 @@ public final class ResumePosition {
 		return true;
 	}
 
-	private record Gap(long to, Instant openedAt) {
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	/** A range of missing ids: its last id, and when it opened, in {@link System#nanoTime()} terms. */
+	private record Gap(long to, long openedAt) {
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.function.LongSupplier;
 
 import org.arvados.events.checkpoint.ResumePosition.Acceptance;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ResumePositionTests {
 
-	private final MutableClock clock = new MutableClock();
+	private final ManualTicker ticker = new ManualTicker();
 
-	private final ResumePosition position = new ResumePosition(Duration.ofSeconds(60), 100, this.clock);
+	private final ResumePosition position = new ResumePosition(Duration.ofSeconds(60), 100, this.ticker);
 
 	@Test
 	void knowsNothingUntilTheFirstEvent() {
@@ -90,9 +91,9 @@ class ResumePositionTests {
 	void aGapClosesByItsOwnAgeNotByANeighboursAge() {
 		this.position.startAfter(0);
 		handle(2);
-		this.clock.advance(Duration.ofSeconds(50));
+		this.ticker.advance(Duration.ofSeconds(50));
 		handle(4);
-		this.clock.advance(Duration.ofSeconds(20));
+		this.ticker.advance(Duration.ofSeconds(20));
 		assertThat(this.position.closeExpiredGaps()).as("only the gap at 1 is 60 s old").isEqualTo(1);
 		assertThat(this.position.lowWaterMark()).isEqualTo(2);
 		assertThat(this.position.accept(3)).as("the gap at 3 is still open").isEqualTo(Acceptance.LATE);
@@ -101,19 +102,44 @@ class ResumePositionTests {
 	}
 
 	@Test
+	void gapAgesAreMeasuredOnTheMonotonicTickerEvenWhereItWraps() {
+		this.ticker.nanos = Long.MAX_VALUE - Duration.ofSeconds(30).toNanos();
+		this.position.startAfter(0);
+		handle(2);
+		this.ticker.advance(Duration.ofSeconds(59));
+		assertThat(this.position.closeExpiredGaps()).isZero();
+		this.ticker.advance(Duration.ofSeconds(1));
+		assertThat(this.position.closeExpiredGaps()).isEqualTo(1);
+	}
+
+	// Goes with the deprecated constructor: it takes a clock, and must not read it.
+	@Test
+	@SuppressWarnings("removal")
+	void aStepOfTheWallClockClosesNoGap() {
+		MutableClock wall = new MutableClock();
+		ResumePosition onWallClock = new ResumePosition(Duration.ofSeconds(60), 100, wall);
+		onWallClock.startAfter(0);
+		onWallClock.accept(2);
+		onWallClock.handled(2);
+		wall.advance(Duration.ofHours(1)); // an NTP step, a VM resumed
+		assertThat(onWallClock.closeExpiredGaps()).isZero();
+		assertThat(onWallClock.lowWaterMark()).isZero();
+	}
+
+	@Test
 	void theHalvesOfASplitGapKeepItsAge() {
 		this.position.startAfter(0);
 		handle(10);
-		this.clock.advance(Duration.ofSeconds(59));
+		this.ticker.advance(Duration.ofSeconds(59));
 		handle(5);
-		this.clock.advance(Duration.ofSeconds(1));
+		this.ticker.advance(Duration.ofSeconds(1));
 		assertThat(this.position.closeExpiredGaps()).isEqualTo(2);
 		assertThat(this.position.lowWaterMark()).isEqualTo(10);
 	}
 
 	@Test
 	void tooManyGapsCloseTheOldestFirst() {
-		ResumePosition small = new ResumePosition(Duration.ofHours(1), 3, this.clock);
+		ResumePosition small = new ResumePosition(Duration.ofHours(1), 3, this.ticker);
 		small.startAfter(0);
 		for (long id = 2; id <= 10; id += 2) {
 			small.accept(id);
@@ -156,6 +182,21 @@ class ResumePositionTests {
 	private void handle(long id) {
 		this.position.accept(id);
 		this.position.handled(id);
+	}
+
+	static final class ManualTicker implements LongSupplier {
+
+		long nanos = 123_456_789L;
+
+		void advance(Duration duration) {
+			this.nanos += duration.toNanos();
+		}
+
+		@Override
+		public long getAsLong() {
+			return this.nanos;
+		}
+
 	}
 
 	static final class MutableClock extends Clock {
