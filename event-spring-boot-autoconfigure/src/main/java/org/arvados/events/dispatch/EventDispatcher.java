@@ -1,11 +1,16 @@
 package org.arvados.events.dispatch;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -17,8 +22,18 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@link #offer} waits, and so does the socket reader that calls it. After the handlers of an event
  * return (or fail and the {@link EventHandlerErrorHandler} has had its say), {@code onHandled} is told,
  * never before.
+ * <p>
+ * Nothing but a stop ends the thread: whatever a listener, the error handler or {@code onHandled} throws, an
+ * {@link Error} included, is reported and the next event comes. Should the thread end anyway (a failure while
+ * reporting a failure), {@code onDeath} is told and {@link #failure()} says why. There is never more than one
+ * dispatching thread: {@link #start(Duration)} waits for one still draining after a stop.
  */
 public final class EventDispatcher {
+
+	/** How long {@link #start()} waits for the thread of a previous run to finish its drain. */
+	public static final Duration DEFAULT_START_WAIT = Duration.ofSeconds(10);
+
+	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
 
 	private static final long POLL_MILLIS = 100;
 
@@ -32,27 +47,94 @@ public final class EventDispatcher {
 
 	private final Consumer<ArvadosEvent> onHandled;
 
-	private volatile @Nullable Thread thread;
+	private final Consumer<Throwable> onDeath;
 
-	private volatile @Nullable Runnable stopCallback;
+	/** The run whose thread is alive, until its stop callbacks have run. Guarded by this. */
+	private @Nullable Run current;
+
+	/** The event whose handlers run now; {@code null} while the thread waits for one. */
+	private volatile @Nullable ArvadosEvent inFlight;
+
+	private volatile @Nullable Throwable failure;
 
 	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled) {
+		this(capacity, publisher, errorHandler, onHandled, (failure) -> {
+		});
+	}
+
+	/**
+	 * A dispatcher that says when its thread ends without a stop.
+	 * @param capacity how many events may wait
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 */
+	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
+			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath) {
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
 		this.onHandled = onHandled;
+		this.onDeath = onDeath;
 	}
 
 	/**
-	 * Start the dispatching thread.
+	 * Start the dispatching thread, waiting up to {@link #DEFAULT_START_WAIT} for one still draining.
+	 * @throws IllegalStateException as {@link #start(Duration)}
 	 */
-	public synchronized void start() {
-		this.stopCallback = null;
-		Thread dispatching = new Thread(this::run, "arvados-events-dispatch");
-		dispatching.setDaemon(true);
-		this.thread = dispatching;
-		dispatching.start();
+	public void start() {
+		start(DEFAULT_START_WAIT);
+	}
+
+	/**
+	 * Start the dispatching thread; nothing when it runs already. When a stopped one is still handling what was
+	 * queued before its stop, wait for it to finish (its stop callbacks included), at most {@code wait}: two threads
+	 * would run handlers at once and out of order.
+	 * @param wait how long to wait for a previous thread
+	 * @throws IllegalStateException if the previous thread is still busy after {@code wait}, or when called from a
+	 * handler (on the dispatching thread, which would wait for itself)
+	 */
+	public synchronized void start(Duration wait) {
+		Run previous = this.current;
+		if (previous != null) {
+			if (previous.thread == Thread.currentThread()) {
+				throw new IllegalStateException("The Arvados event dispatcher cannot be started from one of its own "
+						+ "handlers; it is still running");
+			}
+			if (!previous.stopping && !previous.ended) {
+				return; // running
+			}
+			awaitEnd(previous, wait);
+		}
+		this.failure = null;
+		Run run = new Run();
+		this.current = run;
+		run.thread.start();
+	}
+
+	// Waits on this monitor, which lets the old thread take it to finish.
+	private void awaitEnd(Run previous, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		try {
+			while (this.current == previous) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					ArvadosEvent busy = this.inFlight;
+					throw new IllegalStateException("The Arvados event dispatcher is still handling the events queued "
+							+ "before it was stopped (" + ((busy != null) ? "handlers of event " + busy.id() + " running, "
+									: "")
+							+ this.queue.size() + " queued) after " + wait.toMillis()
+							+ " ms; not starting a second dispatching thread");
+				}
+				TimeUnit.NANOSECONDS.timedWait(this, left);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the previous Arvados event dispatcher", ex);
+		}
 	}
 
 	/**
@@ -74,61 +156,176 @@ public final class EventDispatcher {
 	}
 
 	/**
-	 * Handle what is queued, then stop and run the callback; right away if not running.
+	 * The {@code event_at} of the oldest event not handled yet: the one whose handlers run now, else the next in the
+	 * queue. {@code null} when none waits (or it has no {@code event_at}). Reads no clock.
+	 * @return when that event happened on the cluster
+	 */
+	public @Nullable Instant oldestUnhandledEventAt() {
+		ArvadosEvent busy = this.inFlight;
+		if (busy != null) {
+			return busy.eventAt();
+		}
+		ArvadosEvent next = this.queue.peek();
+		return (next != null) ? next.eventAt() : null;
+	}
+
+	/**
+	 * Handle what is queued, then stop and run the callback; right away if not running. Returns at once, also when
+	 * called from a handler: the callback then runs on the dispatching thread after that handler returns and the
+	 * queue is drained. Each callback given runs once.
 	 * @param callback run once the queue is drained
 	 */
-	public synchronized void stop(Runnable callback) {
-		if (this.thread == null) {
-			callback.run();
-			return;
+	public void stop(Runnable callback) {
+		synchronized (this) {
+			Run run = this.current;
+			if (run != null && !run.ended) {
+				run.stopping = true;
+				run.callbacks.add(callback);
+				return;
+			}
 		}
-		this.stopCallback = callback;
+		callback.run();
 	}
 
 	/**
 	 * Stop at once, leaving queued events unhandled (they are not marked handled, so a durable checkpoint
-	 * does not move past them).
+	 * does not move past them). The stop callbacks still run.
 	 */
 	public void stopNow() {
-		Thread dispatching = this.thread;
-		if (dispatching != null) {
-			dispatching.interrupt();
+		Run run;
+		synchronized (this) {
+			run = this.current;
+		}
+		if (run != null) {
+			run.abandoned = true;
+			run.thread.interrupt();
 		}
 	}
 
-	private void run() {
+	/**
+	 * Whether the dispatching thread runs and no stop has finished.
+	 */
+	public synchronized boolean isRunning() {
+		return this.current != null && !this.current.ended;
+	}
+
+	/**
+	 * Whether the caller is the dispatching thread: a handler, or a stop callback run there. A caller that would
+	 * wait for the dispatcher to stop must not wait on this thread.
+	 */
+	public boolean isDispatchThread() {
+		Run run;
+		synchronized (this) {
+			run = this.current;
+		}
+		return run != null && run.thread == Thread.currentThread();
+	}
+
+	/**
+	 * What ended the dispatching thread without a stop; {@code null} while it runs, after a stop, and after a new
+	 * start.
+	 */
+	public @Nullable Throwable failure() {
+		return this.failure;
+	}
+
+	private void run(Run run) {
+		Throwable death = null;
 		try {
 			while (true) {
-				ArvadosEvent event = next();
-				if (event != null) {
-					dispatch(event);
+				ArvadosEvent event;
+				try {
+					event = next();
 				}
-				else if (this.stopCallback != null) {
+				catch (InterruptedException ex) {
+					if (run.abandoned) {
+						break;
+					}
+					continue; // not ours: only stopNow ends the loop
+				}
+				if (event != null) {
+					if (!dispatch(run, event)) {
+						break;
+					}
+				}
+				else if (run.stopping) {
 					break;
 				}
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (Throwable ex) {
+			death = ex;
 		}
 		finally {
-			Runnable callback;
-			// Under the lock so that stop() either sees this thread gone or leaves its callback for it.
-			synchronized (this) {
-				this.thread = null;
-				callback = this.stopCallback;
+			this.inFlight = null;
+			finish(run, death);
+		}
+	}
+
+	private void finish(Run run, @Nullable Throwable death) {
+		List<Runnable> callbacks;
+		synchronized (this) {
+			run.ended = true;
+			callbacks = new ArrayList<>(run.callbacks);
+		}
+		if (death != null) {
+			this.failure = death;
+			reportDeath(death);
+		}
+		try {
+			for (Runnable callback : callbacks) {
+				runSafely(callback);
 			}
-			if (callback != null) {
-				callback.run();
+		}
+		finally {
+			// Only now may a new thread start: its events must not overtake the old stop callbacks.
+			synchronized (this) {
+				if (this.current == run) {
+					this.current = null;
+				}
+				notifyAll();
 			}
 		}
 	}
 
+	private void reportDeath(Throwable death) {
+		try {
+			this.onDeath.accept(death);
+		}
+		catch (Throwable ex) {
+			death.addSuppressed(ex);
+		}
+		try {
+			logger.error("The Arvados event dispatcher stopped without being asked to: events are no longer handled "
+					+ "until the subscription is started again", death);
+		}
+		catch (Throwable ex) {
+			// Nothing left to tell it with: onDeath and failure() have it.
+		}
+	}
+
+	private static void runSafely(Runnable callback) {
+		try {
+			callback.run();
+		}
+		catch (Throwable ex) {
+			logger.error("A stop callback of the Arvados event dispatcher failed", ex);
+		}
+	}
+
 	// Spin a moment before parking: in a busy stream the next event is microseconds away, and waking a parked
-	// thread costs the socket reader a system call per event.
+	// thread costs the socket reader a system call per event. The in-flight event is cleared only when the queue
+	// runs dry: a busy stream costs one volatile write per event.
 	private @Nullable ArvadosEvent next() throws InterruptedException {
+		ArvadosEvent event = this.queue.poll();
+		if (event != null) {
+			return event;
+		}
+		if (this.inFlight != null) {
+			this.inFlight = null;
+		}
 		for (int i = 0; i < SPINS; i++) {
-			ArvadosEvent event = this.queue.poll();
+			event = this.queue.poll();
 			if (event != null) {
 				return event;
 			}
@@ -137,19 +334,56 @@ public final class EventDispatcher {
 		return this.queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
-	private void dispatch(ArvadosEvent event) throws InterruptedException {
+	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
+	private boolean dispatch(Run run, ArvadosEvent event) {
+		this.inFlight = event;
 		try {
 			this.publisher.publishEvent(event);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			// Only plain @EventListener methods get here: @EventHandler methods report their own failures.
 			EventHandlerErrorHandlers.handleSafely(this.errorHandler, event, "an @EventListener for ArvadosEvent", ex);
 		}
-		if (Thread.interrupted()) {
+		// An interrupt a handler left behind is not a stop; stopNow says so in 'abandoned'.
+		boolean interrupted = Thread.interrupted();
+		if (run.abandoned) {
 			// Stopped hard while the handlers ran: they may not have finished, so do not count it as handled.
-			throw new InterruptedException();
+			return false;
 		}
-		this.onHandled.accept(event);
+		if (interrupted && logger.isDebugEnabled()) {
+			logger.debug("A handler of Arvados event " + event.id() + " left the dispatching thread interrupted; "
+					+ "cleared");
+		}
+		try {
+			this.onHandled.accept(event);
+		}
+		catch (Throwable ex) {
+			logger.error("Arvados event " + event.id() + " was handled, but marking it so failed; going on", ex);
+		}
+		return true;
+	}
+
+	/** One start of the dispatching thread, with its own stop. */
+	private final class Run {
+
+		private final Thread thread;
+
+		/** Guarded by the dispatcher. */
+		private final List<Runnable> callbacks = new ArrayList<>();
+
+		/** Set under the dispatcher's lock, read by the thread without it. */
+		private volatile boolean stopping;
+
+		private volatile boolean abandoned;
+
+		/** Guarded by the dispatcher: the callbacks have been taken, a later stop runs its own at once. */
+		private boolean ended;
+
+		Run() {
+			this.thread = new Thread(() -> EventDispatcher.this.run(this), "arvados-events-dispatch");
+			this.thread.setDaemon(true);
+		}
+
 	}
 
 }

@@ -9,7 +9,7 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Calls an {@link EventHandlerErrorHandler} so that its own failure cannot stop the stream or the other
- * handlers: what it throws is logged.
+ * handlers: what it throws, an {@link Error} included, is logged.
  */
 public final class EventHandlerErrorHandlers {
 
@@ -30,7 +30,7 @@ public final class EventHandlerErrorHandlers {
 		try {
 			errorHandler.handleError(event, handler, error);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.error("EventHandlerErrorHandler failed on Arvados event " + event.id() + " from " + handler
 					+ "; going on", ex);
 		}
@@ -45,7 +45,7 @@ public final class EventHandlerErrorHandlers {
 		try {
 			publisher.publishEvent(failed);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.error("A listener of EventHandlerFailedEvent failed on Arvados event " + failed.getEvent().id()
 					+ "; going on", ex);
 		}
