@@ -38,6 +38,8 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	private final ReconnectBackOff backOff;
 
+	private final FailurePolicy failures;
+
 	private final SecretRedactor redactor;
 
 	private final Supplier<StreamLoop> loops;
@@ -71,6 +73,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.log = log;
 		this.status = status;
 		this.backOff = backOff;
+		this.failures = new FailurePolicy(settings.endpoint(), backOff, settings.websocketRetryInterval(), redactor);
 		this.redactor = redactor;
 		this.loops = loops;
 		this.loop = StreamLoop.STOPPED;
@@ -233,7 +236,7 @@ final class StreamMachine implements LiveFeed.Signals {
 				// 'websocket' only: it will not work, and says so in an ERROR; ask again rarely.
 				this.feed.close();
 				this.link = null;
-				failed(DisconnectReason.SUBSCRIPTION_REJECTED, reason, this::connect, this.settings.websocketRetryInterval());
+				backOff(this.failures.of(DisconnectReason.SUBSCRIPTION_REJECTED, reason), this::connect);
 				return;
 			}
 			this.websocketRefused = true;
@@ -271,7 +274,7 @@ final class StreamMachine implements LiveFeed.Signals {
 				return;
 			}
 			this.reconnects++;
-			failed(reason, description, this::connect, null);
+			backOff(this.failures.of(reason, description), this::connect);
 		});
 	}
 
@@ -385,45 +388,24 @@ final class StreamMachine implements LiveFeed.Signals {
 	// ---- Failures.
 
 	private void failed(RuntimeException ex, Runnable retry) {
-		if (!this.running) {
-			return; // stopping interrupted the request
-		}
-		if (ex instanceof TokenRejectedException) {
-			this.verified = false;
-			this.feed.close();
-			this.link = null;
-			failed(DisconnectReason.TOKEN_REJECTED, ex.getMessage(), this::verify, null);
-		}
-		else if (ex instanceof NotAnArvadosApiException) {
-			this.verified = false;
-			failed(DisconnectReason.NOT_AN_ARVADOS_API, ex.getMessage(), this::verify,
-					this.settings.websocketRetryInterval());
-		}
-		else {
-			String what = (this.status.phase() == StreamPhase.VERIFYING) ? "reach the API of " : "read the logs list of ";
-			failed(DisconnectReason.LIST_FAILED, "Cannot " + what + this.settings.endpoint() + " ("
-					+ this.redactor.describe(ex) + ")", retry, null);
+		if (this.running) { // else stopping interrupted the request
+			backOff(this.failures.of(ex, this.status.phase() == StreamPhase.VERIFYING), retry);
 		}
 	}
 
-	// Back off, then retry. A reason that needs a person is said once at ERROR per change; others at each retry.
-	private void failed(DisconnectReason reason, @Nullable String description, Runnable retry,
-			@Nullable Duration delay) {
-		String text = (description != null) ? description : reason.name();
-		long wait = (delay != null) ? delay.toMillis() : this.backOff.nextDelay();
-		boolean loud = reason.needsAttention() || reason == DisconnectReason.SUBSCRIPTION_REJECTED;
-		if (loud && reason != this.status.reason()) {
-			logger.error(text + ". Trying again in " + wait + " ms");
+	// Say it, wait, try again: after a rejected token or a wrong endpoint, from the check of the API.
+	private void backOff(FailurePolicy.Decision failure, Runnable retry) {
+		Runnable next = retry;
+		if (failure.verifyFirst()) {
+			this.verified = false;
+			this.feed.close();
+			this.link = null;
+			next = this::verify;
 		}
-		else if (loud) {
-			logger.debug(text + ". Trying again in " + wait + " ms");
-		}
-		else {
-			logger.warn(text + "; trying again in " + wait + " ms");
-		}
-		enter(StreamPhase.BACKING_OFF, reason, text);
+		this.failures.report(failure, this.status.reason());
+		enter(StreamPhase.BACKING_OFF, failure.reason(), failure.description());
 		cancel(this.next);
-		this.next = this.loop.schedule(retry, Duration.ofMillis(wait));
+		this.next = this.loop.schedule(next, failure.delay());
 	}
 
 	// ---- Phases.
