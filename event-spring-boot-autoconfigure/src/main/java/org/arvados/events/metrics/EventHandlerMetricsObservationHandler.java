@@ -5,11 +5,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import org.arvados.events.observation.EventHandlerObservationContext;
+import org.arvados.events.observation.EventTypeTag;
 
 /**
  * Counts handler invocations as they end: {@code arvados.events.handled} when the method returned,
- * {@code arvados.events.failed} when it threw (tag {@code exception}), both tagged {@code event.type} and
- * {@code handler}. Their duration is the {@code arvados.events.handler} timer of Micrometer's own meter handler.
+ * {@code arvados.events.failed} when it threw (tag {@code exception}), both tagged {@code event.type} (as
+ * {@link EventTypeTag} bounds it) and {@code handler}. Their duration is the {@code arvados.events.handler} timer of Micrometer's own meter handler.
  */
 public class EventHandlerMetricsObservationHandler implements ObservationHandler<EventHandlerObservationContext> {
 
@@ -26,8 +27,8 @@ public class EventHandlerMetricsObservationHandler implements ObservationHandler
 
 	@Override
 	public void onStop(EventHandlerObservationContext context) {
-		String eventType = context.getEvent().eventType().isEmpty() ? "none" : context.getEvent().eventType();
-		Tags tags = Tags.of("event.type", eventType, "handler", context.getHandler());
+		Tags tags = Tags.of("event.type", EventTypeTag.of(context.getEvent().eventType()), "handler",
+				context.getHandler());
 		Throwable error = context.getError();
 		if (error == null) {
 			this.registry.counter("arvados.events.handled", tags).increment();
