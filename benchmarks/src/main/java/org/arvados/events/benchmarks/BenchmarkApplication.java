@@ -39,7 +39,7 @@ public class BenchmarkApplication {
 	 */
 	static Map<String, String> webSocket(int port) {
 		return Map.of("arvados.events.endpoint", "http://127.0.0.1:9", "arvados.events.token", "benchmark",
-				"arvados.events.websocket-url", "ws://127.0.0.1:" + port + "/websocket", "arvados.events.transport",
+				"arvados.events.websocket.url", "ws://127.0.0.1:" + port + "/websocket", "arvados.events.transport",
 				"websocket", "logging.level.org.arvados.events", "ERROR");
 	}
 

@@ -203,7 +203,7 @@ public final class Benchmarks {
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter,
 					Map.of("arvados.events.endpoint", cluster.endpoint(), "arvados.events.token", "benchmark",
 							"arvados.events.transport", "polling", "arvados.events.start-from", Long.toString(first),
-							"arvados.events.poll-interval", "1h"))) {
+							"arvados.events.polling.interval", "1h"))) {
 				return rate(backlog - 1, counter.await());
 			}
 		}

@@ -17,11 +17,12 @@ import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.subscription.ArvadosEventSubscription;
-import org.arvados.events.subscription.StartFrom;
+import org.arvados.events.subscription.SubscriptionFactory;
 import org.arvados.events.subscription.SubscriptionSettings;
 import org.arvados.events.subscription.Transport;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.TokenSafeWebSocketClient;
+import org.arvados.events.transport.TokenVerifier;
 import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
@@ -31,6 +32,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
@@ -57,10 +59,24 @@ public final class ArvadosEventsAutoConfiguration {
 
 	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
 
+	// Static: converters for the properties are looked up while the first properties bean is being bound.
 	@Bean
-	@ConditionalOnMissingBean
-	ArvadosConnectionDetails arvadosConnectionDetails(ArvadosEventsProperties properties, Environment environment) {
-		ArvadosConnectionDetails details = ArvadosConnectionDetails.resolve(properties, environment);
+	@ConfigurationPropertiesBinding
+	static StartFromConverter arvadosStartFromConverter() {
+		return new StartFromConverter();
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static FiltersJsonConverter arvadosFiltersJsonConverter() {
+		return new FiltersJsonConverter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ArvadosConnectionDetails.class)
+	PropertiesArvadosConnectionDetails arvadosConnectionDetails(ArvadosEventsProperties properties,
+			Environment environment) {
+		PropertiesArvadosConnectionDetails details = new PropertiesArvadosConnectionDetails(properties, environment);
 		if (details.insecure()) {
 			logger.warn("TLS verification is OFF for the Arvados cluster at " + details.endpoint()
 					+ " (arvados.events.insecure or ARVADOS_API_HOST_INSECURE): any certificate is trusted. "
@@ -81,34 +97,32 @@ public final class ArvadosEventsAutoConfiguration {
 			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
 			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
 			ApplicationEventPublisher publisher, Environment environment, ObjectProvider<SslBundles> sslBundles) {
-		Assert.isTrue(properties.getQueueCapacity() > 0, "arvados.events.queue-capacity must be positive");
-		Assert.isTrue(properties.getMaxGaps() > 0, "arvados.events.max-gaps must be positive");
-		Assert.isTrue(isPositive(properties.getHeartbeatTimeout()), "arvados.events.heartbeat-timeout must be positive");
-		Assert.isTrue(isPositive(properties.getGapTimeout()), "arvados.events.gap-timeout must be positive");
-		Assert.isTrue(properties.getWebsocketAttempts() > 0, "arvados.events.websocket-attempts must be positive");
-		Assert.isTrue(isPositive(properties.getWebsocketRetryInterval()),
-				"arvados.events.websocket-retry-interval must be positive");
-		Assert.isTrue(isPositive(properties.getPollInterval()), "arvados.events.poll-interval must be positive");
-		Assert.isTrue(properties.getPollLimit() > 0, "arvados.events.poll-limit must be positive");
-		Assert.isTrue(isPositive(properties.getPollInitialWindow()),
-				"arvados.events.poll-initial-window must be positive");
-		long maxMessageSize = properties.getMaxMessageSize().toBytes();
-		Assert.isTrue(maxMessageSize > 0 && maxMessageSize <= Integer.MAX_VALUE,
-				"arvados.events.max-message-size must be between 1B and 2GB");
+		// The values were validated when the properties were bound (ArvadosEventsProperties#validate).
+		ArvadosEventsProperties.WebSocket websocket = properties.getWebsocket();
+		ArvadosEventsProperties.Polling polling = properties.getPolling();
+		long maxMessageSize = websocket.getMaxMessageSize().toBytes();
 		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
-				properties.getFilters(), StartFrom.parse(properties.getStartFrom()), transport(properties, environment),
-				reconnectBackOff(properties.getReconnect()), properties.getHeartbeatTimeout(),
-				properties.getWebsocketAttempts(), properties.getWebsocketRetryInterval(), properties.getPollInterval(),
-				properties.getPollLimit(), properties.getPollInitialWindow());
+				properties.toEventFilters(), properties.getStartFrom(), transport(properties, environment),
+				reconnectBackOff(properties.getReconnect()), websocket.getHeartbeatTimeout(), websocket.getAttempts(),
+				websocket.getRetryInterval(), polling.getInterval(), polling.getLimit(), polling.getInitialWindow());
 		RestClient restClient = restClient(details, sslBundles);
-		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), properties.getWebsocketUrl(),
-				restClient);
+		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), websocket.getUrl(),
+				details.insecure(), restClient);
 		LogsClient logsClient = new LogsClient(details.endpoint(), details.token(), restClient);
-		ResumePosition position = new ResumePosition(properties.getGapTimeout(), properties.getMaxGaps(),
+		ResumePosition position = new ResumePosition(properties.getGaps().getTimeout(), properties.getGaps().getMax(),
 				Clock.systemUTC());
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
-		return new ArvadosEventSubscription(settings, transport, urlResolver, logsClient, checkpointStore,
-				position, properties.getQueueCapacity(), publisher, errorHandler);
+		return new SubscriptionFactory(settings, transport, urlResolver,
+				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
+				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment))
+			.create();
+	}
+
+	// The handlers get most of the lifecycle's shutdown phase to finish; the stop's callback runs before it ends.
+	static Duration stopTimeout(Environment environment) {
+		Duration phase = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
+				Duration.ofSeconds(30));
+		return phase.minus(phase.dividedBy(10));
 	}
 
 	// As the Python SDK: ARVADOS_DISABLE_WEBSOCKETS=true means polling, unless the property says otherwise.
@@ -117,16 +131,11 @@ public final class ArvadosEventsAutoConfiguration {
 		if (transport != null) {
 			return transport;
 		}
-		return ArvadosConnectionDetails.isFlagSet(environment, "ARVADOS_DISABLE_WEBSOCKETS") ? Transport.POLLING
+		return PropertiesArvadosConnectionDetails.isFlagSet(environment, "ARVADOS_DISABLE_WEBSOCKETS") ? Transport.POLLING
 				: Transport.AUTO;
 	}
 
 	static ExponentialBackOff reconnectBackOff(ArvadosEventsProperties.Reconnect reconnect) {
-		Assert.isTrue(isPositive(reconnect.getInitialInterval()),
-				"arvados.events.reconnect.initial-interval must be positive");
-		Assert.isTrue(reconnect.getMaxInterval().compareTo(reconnect.getInitialInterval()) >= 0,
-				"arvados.events.reconnect.max-interval must not be below initial-interval");
-		Assert.isTrue(reconnect.getMultiplier() >= 1, "arvados.events.reconnect.multiplier must be at least 1");
 		ExponentialBackOff backOff = new ExponentialBackOff(reconnect.getInitialInterval().toMillis(),
 				reconnect.getMultiplier());
 		backOff.setMaxInterval(reconnect.getMaxInterval().toMillis());
@@ -164,10 +173,6 @@ public final class ArvadosEventsAutoConfiguration {
 		catch (java.security.NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("No default TLS context", ex);
 		}
-	}
-
-	private static boolean isPositive(Duration duration) {
-		return !duration.isNegative() && !duration.isZero();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,17 +6,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.boot.convert.Delimiter;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Arvados event stream.
+ * <p>
+ * Values are checked while they are bound, so that a bad one stops start-up with Boot's binding report (property,
+ * value, where it was set, reason) rather than with a stack trace from a bean method: each setter refuses a value
+ * out of range, and {@link #validate} (Boot applies a properties class that is a {@link Validator} to itself)
+ * checks the values that depend on each other.
  */
 @ConfigurationProperties("arvados.events")
-public class ArvadosEventsProperties {
+public class ArvadosEventsProperties implements Validator {
+
+	private static final DataSize MAX_MESSAGE_SIZE = DataSize.ofBytes(Integer.MAX_VALUE);
 
 	/**
 	 * Whether to follow the cluster's events.
@@ -35,56 +49,24 @@ public class ArvadosEventsProperties {
 	private @Nullable String token;
 
 	/**
-	 * WebSocket URL of the event server, e.g. wss://ws.zzzzz.example.org/websocket. Defaults to the websocketUrl
-	 * the cluster's discovery document advertises.
-	 */
-	private @Nullable URI websocketUrl;
-
-	/**
 	 * Whether to trust any TLS certificate and host name. Defaults to the ARVADOS_API_HOST_INSECURE environment
 	 * variable. For test clusters only.
 	 */
 	private @Nullable Boolean insecure;
 
 	/**
-	 * Arvados filters, each an attribute, an operator and an operand, e.g. attribute=event_type, operator=in,
-	 * operand=create,update. Sent to the server and applied again to every event, because the WebSocket server
-	 * honours only 'event_type in' and 'created_at' filters.
+	 * Arvados filters, written as Arvados writes them, e.g. [[event_type, in, [create, update]], [object_uuid,
+	 * is_a, arvados#collection]], as a JSON string of the same, or each with an attribute, an operator and an
+	 * operand. Sent to the server and applied again to every event, because the WebSocket server honours only
+	 * 'event_type in' and 'created_at' filters.
 	 */
-	private List<EventFilter> filters = new ArrayList<>();
+	private List<Filter> filters = new ArrayList<>();
 
 	/**
 	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest) or an
 	 * event id to start from.
 	 */
-	private String startFrom = "latest";
-
-	/**
-	 * Largest message accepted from the server. Larger ones are skipped and logged as an error.
-	 */
-	private DataSize maxMessageSize = DataSize.ofMegabytes(64);
-
-	/**
-	 * How many received events may wait for their handlers. When full, reading from the server pauses.
-	 */
-	private int queueCapacity = 256;
-
-	/**
-	 * How long a connection may stay silent before it is presumed dead and replaced. The server sends a
-	 * keepalive every 60 seconds.
-	 */
-	private Duration heartbeatTimeout = Duration.ofSeconds(150);
-
-	/**
-	 * How long to wait for a missing event id (a transaction that committed later than a higher id) before giving
-	 * it up as rolled back or not visible.
-	 */
-	private Duration gapTimeout = Duration.ofMinutes(1);
-
-	/**
-	 * Most missing-id ranges to track; beyond it the oldest are given up.
-	 */
-	private int maxGaps = 10_000;
+	private StartFrom startFrom = StartFrom.LATEST;
 
 	/**
 	 * Which transport carries the events: 'auto' (WebSocket, polling while the WebSocket is unavailable),
@@ -93,32 +75,15 @@ public class ArvadosEventsProperties {
 	private @Nullable Transport transport;
 
 	/**
-	 * Failed WebSocket attempts in a row after which 'auto' falls back to polling. A cluster that advertises no
-	 * websocketUrl falls back at once.
+	 * How many received events may wait for their handlers. When full, reading from the server pauses.
 	 */
-	private int websocketAttempts = 3;
+	private int queueCapacity = 256;
 
-	/**
-	 * While 'auto' is polling, how often to try the WebSocket again.
-	 */
-	private Duration websocketRetryInterval = Duration.ofMinutes(1);
+	private final WebSocket websocket = new WebSocket();
 
-	/**
-	 * Wait between polls of the logs list once a poll has reached the newest event. A full page is followed at
-	 * once by the next.
-	 */
-	private Duration pollInterval = Duration.ofSeconds(15);
+	private final Polling polling = new Polling();
 
-	/**
-	 * Most events asked for in one page of the logs list. The server caps it at its MaxItemsPerResponse (1000 by
-	 * default).
-	 */
-	private int pollLimit = 1000;
-
-	/**
-	 * How far back 'latest' looks for the newest matching event to start after.
-	 */
-	private Duration pollInitialWindow = Duration.ofHours(2);
+	private final Gaps gaps = new Gaps();
 
 	private final Reconnect reconnect = new Reconnect();
 
@@ -139,6 +104,10 @@ public class ArvadosEventsProperties {
 	}
 
 	public void setEndpoint(@Nullable String endpoint) {
+		String problem = PropertiesArvadosConnectionDetails.endpointProblem(endpoint);
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
 		this.endpoint = endpoint;
 	}
 
@@ -150,14 +119,6 @@ public class ArvadosEventsProperties {
 		this.token = token;
 	}
 
-	public @Nullable URI getWebsocketUrl() {
-		return this.websocketUrl;
-	}
-
-	public void setWebsocketUrl(@Nullable URI websocketUrl) {
-		this.websocketUrl = websocketUrl;
-	}
-
 	public @Nullable Boolean getInsecure() {
 		return this.insecure;
 	}
@@ -166,60 +127,28 @@ public class ArvadosEventsProperties {
 		this.insecure = insecure;
 	}
 
-	public List<EventFilter> getFilters() {
+	public List<Filter> getFilters() {
 		return this.filters;
 	}
 
-	public void setFilters(List<EventFilter> filters) {
+	public void setFilters(List<Filter> filters) {
 		this.filters = filters;
 	}
 
-	public String getStartFrom() {
+	/**
+	 * The filters to send and apply.
+	 * @return the filters, in the order they were configured
+	 */
+	public List<EventFilter> toEventFilters() {
+		return this.filters.stream().map(Filter::toEventFilter).toList();
+	}
+
+	public StartFrom getStartFrom() {
 		return this.startFrom;
 	}
 
-	public void setStartFrom(String startFrom) {
+	public void setStartFrom(StartFrom startFrom) {
 		this.startFrom = startFrom;
-	}
-
-	public DataSize getMaxMessageSize() {
-		return this.maxMessageSize;
-	}
-
-	public void setMaxMessageSize(DataSize maxMessageSize) {
-		this.maxMessageSize = maxMessageSize;
-	}
-
-	public int getQueueCapacity() {
-		return this.queueCapacity;
-	}
-
-	public void setQueueCapacity(int queueCapacity) {
-		this.queueCapacity = queueCapacity;
-	}
-
-	public Duration getHeartbeatTimeout() {
-		return this.heartbeatTimeout;
-	}
-
-	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
-		this.heartbeatTimeout = heartbeatTimeout;
-	}
-
-	public Duration getGapTimeout() {
-		return this.gapTimeout;
-	}
-
-	public void setGapTimeout(Duration gapTimeout) {
-		this.gapTimeout = gapTimeout;
-	}
-
-	public int getMaxGaps() {
-		return this.maxGaps;
-	}
-
-	public void setMaxGaps(int maxGaps) {
-		this.maxGaps = maxGaps;
 	}
 
 	public @Nullable Transport getTransport() {
@@ -230,56 +159,324 @@ public class ArvadosEventsProperties {
 		this.transport = transport;
 	}
 
-	public int getWebsocketAttempts() {
-		return this.websocketAttempts;
+	public int getQueueCapacity() {
+		return this.queueCapacity;
 	}
 
-	public void setWebsocketAttempts(int websocketAttempts) {
-		this.websocketAttempts = websocketAttempts;
+	public void setQueueCapacity(int queueCapacity) {
+		this.queueCapacity = positive(queueCapacity);
 	}
 
-	public Duration getWebsocketRetryInterval() {
-		return this.websocketRetryInterval;
+	public WebSocket getWebsocket() {
+		return this.websocket;
 	}
 
-	public void setWebsocketRetryInterval(Duration websocketRetryInterval) {
-		this.websocketRetryInterval = websocketRetryInterval;
+	public Polling getPolling() {
+		return this.polling;
 	}
 
-	public Duration getPollInterval() {
-		return this.pollInterval;
+	public Gaps getGaps() {
+		return this.gaps;
 	}
 
-	public void setPollInterval(Duration pollInterval) {
-		this.pollInterval = pollInterval;
-	}
-
-	public int getPollLimit() {
-		return this.pollLimit;
-	}
-
-	public void setPollLimit(int pollLimit) {
-		this.pollLimit = pollLimit;
-	}
-
-	public Duration getPollInitialWindow() {
-		return this.pollInitialWindow;
-	}
-
-	public void setPollInitialWindow(Duration pollInitialWindow) {
-		this.pollInitialWindow = pollInitialWindow;
-	}
-
-	public Ssl getSsl() {
-		return this.ssl;
+	public Reconnect getReconnect() {
+		return this.reconnect;
 	}
 
 	public Health getHealth() {
 		return this.health;
 	}
 
-	public Reconnect getReconnect() {
-		return this.reconnect;
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return type == ArvadosEventsProperties.class || type == Reconnect.class;
+	}
+
+	// Boot validates each object once it is bound; an error on one of its own fields gets that field's origin.
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (target instanceof ArvadosEventsProperties properties) {
+			if (Boolean.TRUE.equals(properties.getInsecure()) && StringUtils.hasText(properties.getSsl().getBundle())) {
+				errors.rejectValue("insecure", "conflict",
+						"set either arvados.events.ssl.bundle or arvados.events.insecure=true, not both");
+			}
+		}
+		else if (target instanceof Reconnect reconnect
+				&& reconnect.getMaxInterval().compareTo(reconnect.getInitialInterval()) < 0) {
+			errors.rejectValue("maxInterval", "range",
+					"must not be below initial-interval (" + reconnect.getInitialInterval().toMillis() + "ms)");
+		}
+	}
+
+	private static int positive(int value) {
+		if (value <= 0) {
+			throw new IllegalArgumentException("must be positive");
+		}
+		return value;
+	}
+
+	private static Duration positive(Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException("must be a positive duration");
+		}
+		return value;
+	}
+
+	/**
+	 * One entry of {@code arvados.events.filters}, in either of the ways configuration can write it: Arvados' own
+	 * {@code [attribute, operator, operand]}, or {@code attribute}, {@code operator} and {@code operand} by name.
+	 * <p>
+	 * Boot's binder builds a list element from the element's children, by name. Arvados' form has positions
+	 * instead ({@code filters[0][0]}, {@code filters[0][1]}, {@code filters[0][2]}), and a name like {@code 0} finds
+	 * the child at that position, so the binding constructor names its parameters after both. A fourth position is
+	 * taken only to be refused: the binder would otherwise drop it without a word, and {@code [event_type, in,
+	 * create, update]} would quietly mean {@code event_type in [create]}.
+	 */
+	public static final class Filter {
+
+		private final EventFilter eventFilter;
+
+		/**
+		 * Read one filter, in one of the two forms.
+		 * @param first the attribute, in Arvados' form
+		 * @param second the operator, in Arvados' form
+		 * @param third the operand, in Arvados' form: a value, or a list of values (never split at commas)
+		 * @param fourth anything after the operand in Arvados' form, which is an error
+		 * @param attribute the attribute, by name
+		 * @param operator the operator, by name
+		 * @param operand the operand, by name: a list, or values separated by commas
+		 * @throws IllegalArgumentException if it is no valid filter
+		 */
+		@ConstructorBinding
+		public Filter(@Name("0") @Nullable String first, @Name("1") @Nullable String second,
+				@Name("2") @Delimiter(Delimiter.NONE) @Nullable List<String> third,
+				@Name("3") @Delimiter(Delimiter.NONE) @Nullable List<String> fourth, @Nullable String attribute,
+				@Nullable String operator, @Nullable List<String> operand) {
+			boolean positional = first != null || second != null || third != null || fourth != null;
+			boolean named = attribute != null || operator != null || operand != null;
+			if (positional && named) {
+				throw new IllegalArgumentException("An Arvados filter is either [attribute, operator, operand] or "
+						+ "attribute, operator and operand by name, not both");
+			}
+			this.eventFilter = positional ? fromParts(first, second, third, fourth)
+					: fromNames(attribute, operator, operand);
+		}
+
+		Filter(EventFilter eventFilter) {
+			this.eventFilter = eventFilter;
+		}
+
+		/**
+		 * The filter itself.
+		 * @return the filter
+		 */
+		public EventFilter toEventFilter() {
+			return this.eventFilter;
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof Filter filter && this.eventFilter.equals(filter.eventFilter);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.eventFilter.hashCode();
+		}
+
+		@Override
+		public String toString() {
+			return this.eventFilter.toString();
+		}
+
+		private static EventFilter fromParts(@Nullable String attribute, @Nullable String operator,
+				@Nullable List<String> operand, @Nullable List<String> rest) {
+			if (rest != null) {
+				throw new IllegalArgumentException("An Arvados filter has three parts, [attribute, operator, operand]; "
+						+ "write several operands as one list, e.g. [event_type, in, [create, update]]");
+			}
+			if (attribute == null || operator == null) {
+				throw new IllegalArgumentException("An Arvados filter has three parts, [attribute, operator, operand], "
+						+ "e.g. [event_type, in, [create, update]]");
+			}
+			return new EventFilter(attribute, operator, operand);
+		}
+
+		private static EventFilter fromNames(@Nullable String attribute, @Nullable String operator,
+				@Nullable List<String> operand) {
+			if (operator == null) {
+				throw new IllegalArgumentException("The Arvados filter on '" + attribute + "' needs an operator");
+			}
+			return new EventFilter(attribute, operator, operand);
+		}
+
+	}
+
+	/**
+	 * The WebSocket transport.
+	 */
+	public static class WebSocket {
+
+		/**
+		 * WebSocket URL of the event server, e.g. wss://ws.zzzzz.example.org/websocket. Defaults to the
+		 * websocketUrl the cluster's discovery document advertises.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Failed WebSocket attempts in a row after which 'auto' falls back to polling. A cluster that advertises
+		 * no websocketUrl falls back at once.
+		 */
+		private int attempts = 3;
+
+		/**
+		 * While 'auto' is polling, how often to try the WebSocket again.
+		 */
+		private Duration retryInterval = Duration.ofMinutes(1);
+
+		/**
+		 * How long a connection may stay silent before it is presumed dead and replaced. The server sends a
+		 * keepalive every 60 seconds.
+		 */
+		private Duration heartbeatTimeout = Duration.ofSeconds(150);
+
+		/**
+		 * Largest message accepted from the server. Larger ones are skipped and logged as an error.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			if (url != null && (url.getHost() == null
+					|| !List.of("ws", "wss", "http", "https").contains(url.getScheme()))) {
+				throw new IllegalArgumentException("must be a ws:// or wss:// URL with a host");
+			}
+			this.url = url;
+		}
+
+		public int getAttempts() {
+			return this.attempts;
+		}
+
+		public void setAttempts(int attempts) {
+			this.attempts = positive(attempts);
+		}
+
+		public Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(Duration retryInterval) {
+			this.retryInterval = positive(retryInterval);
+		}
+
+		public Duration getHeartbeatTimeout() {
+			return this.heartbeatTimeout;
+		}
+
+		public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+			this.heartbeatTimeout = positive(heartbeatTimeout);
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			if (maxMessageSize.toBytes() < 1 || maxMessageSize.compareTo(MAX_MESSAGE_SIZE) > 0) {
+				throw new IllegalArgumentException("must be at least 1B and less than 2GB");
+			}
+			this.maxMessageSize = maxMessageSize;
+		}
+
+	}
+
+	/**
+	 * Polling the REST logs list.
+	 */
+	public static class Polling {
+
+		/**
+		 * Wait between polls of the logs list once a poll has reached the newest event. A full page is followed
+		 * at once by the next. On the WebSocket, how often missing ids are looked up in the list.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		/**
+		 * Most events asked for in one page of the logs list. The server caps it at its MaxItemsPerResponse (1000
+		 * by default).
+		 */
+		private int limit = 1000;
+
+		/**
+		 * How far back 'latest' looks for the newest matching event to start after.
+		 */
+		private Duration initialWindow = Duration.ofHours(2);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = positive(interval);
+		}
+
+		public int getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(int limit) {
+			this.limit = positive(limit);
+		}
+
+		public Duration getInitialWindow() {
+			return this.initialWindow;
+		}
+
+		public void setInitialWindow(Duration initialWindow) {
+			this.initialWindow = positive(initialWindow);
+		}
+
+	}
+
+	/**
+	 * Missing event ids: a transaction that took a lower id committed later than a higher one, or rolled back.
+	 */
+	public static class Gaps {
+
+		/**
+		 * How long to wait for a missing event id before giving it up as rolled back or not visible.
+		 */
+		private Duration timeout = Duration.ofMinutes(1);
+
+		/**
+		 * Most missing-id ranges to track; beyond it the oldest are given up.
+		 */
+		private int max = 10_000;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = positive(timeout);
+		}
+
+		public int getMax() {
+			return this.max;
+		}
+
+		public void setMax(int max) {
+			this.max = positive(max);
+		}
+
 	}
 
 	/**
@@ -312,7 +509,7 @@ public class ArvadosEventsProperties {
 		}
 
 		public void setInitialInterval(Duration initialInterval) {
-			this.initialInterval = initialInterval;
+			this.initialInterval = positive(initialInterval);
 		}
 
 		public Duration getMaxInterval() {
@@ -320,7 +517,7 @@ public class ArvadosEventsProperties {
 		}
 
 		public void setMaxInterval(Duration maxInterval) {
-			this.maxInterval = maxInterval;
+			this.maxInterval = positive(maxInterval);
 		}
 
 		public double getMultiplier() {
@@ -328,6 +525,9 @@ public class ArvadosEventsProperties {
 		}
 
 		public void setMultiplier(double multiplier) {
+			if (!(multiplier >= 1)) {
+				throw new IllegalArgumentException("must be at least 1");
+			}
 			this.multiplier = multiplier;
 		}
 
@@ -336,6 +536,9 @@ public class ArvadosEventsProperties {
 		}
 
 		public void setJitter(Duration jitter) {
+			if (jitter.isNegative()) {
+				throw new IllegalArgumentException("must not be negative");
+			}
 			this.jitter = jitter;
 		}
 
@@ -357,7 +560,7 @@ public class ArvadosEventsProperties {
 		}
 
 		public void setDownAfter(Duration downAfter) {
-			this.downAfter = downAfter;
+			this.downAfter = positive(downAfter);
 		}
 
 	}

@@ -36,7 +36,7 @@ public record EventFilter(String attribute, String operator, List<String> operan
 		operator = (operator != null) ? operator.trim().toLowerCase(Locale.ROOT) : "";
 		if (!OPERATORS.contains(operator)) {
 			throw new IllegalArgumentException("Unknown operator '" + operator + "' in the Arvados filter on '"
-					+ attribute + "'; use one of " + OPERATORS);
+					+ attribute + "'; use one of = != <> < <= > >= in, not in, like, ilike, is_a, exists");
 		}
 		operand = (operand != null) ? List.copyOf(operand) : List.of();
 		if (operand.isEmpty() && !operator.equals("exists")) {

@@ -42,8 +42,8 @@ class ListPagingTests {
 			for (int i = 0; i < 23; i++) {
 				wanted.add(emit(cluster).id());
 			}
-			runner(cluster, "arvados.events.transport=polling", "arvados.events.poll-limit=10",
-					"arvados.events.poll-interval=1h", "arvados.events.start-from=1")
+			runner(cluster, "arvados.events.transport=polling", "arvados.events.polling.limit=10",
+					"arvados.events.polling.interval=1h", "arvados.events.start-from=1")
 				.run((context) -> {
 					Recorder recorder = context.getBean(Recorder.class);
 					await().atMost(WAIT).until(() -> recorder.ids().size() >= wanted.size());
@@ -64,7 +64,7 @@ class ListPagingTests {
 			cluster.emit("update", FakeArvadosCluster.uuid("4zz18"),
 					Map.of("new_attributes", Map.of("properties", Map.of("k".repeat(60_000), "v"))));
 			long after = emit(cluster).id();
-			runner(cluster, "arvados.events.transport=polling", "arvados.events.poll-interval=100ms",
+			runner(cluster, "arvados.events.transport=polling", "arvados.events.polling.interval=100ms",
 					"arvados.events.start-from=1")
 				.run((context) -> {
 					Recorder recorder = context.getBean(Recorder.class);
@@ -87,8 +87,8 @@ class ListPagingTests {
 			}
 			// The replay window is empty, so only the catch-up through the list can bring these: one that stopped
 			// after the first page cut by the cap would leave the rest unasked for until another event came.
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.poll-limit=10",
-					"arvados.events.poll-interval=1h", "arvados.events.start-from=1")
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.polling.limit=10",
+					"arvados.events.polling.interval=1h", "arvados.events.start-from=1")
 				.run((context) -> {
 					Recorder recorder = context.getBean(Recorder.class);
 					await().atMost(WAIT).until(() -> recorder.ids().size() >= wanted.size());

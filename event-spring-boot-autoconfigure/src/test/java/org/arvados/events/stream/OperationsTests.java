@@ -111,7 +111,7 @@ class OperationsTests {
 	@Test
 	void aRejectedTokenIsDownAtOnce() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.transport=polling", "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, "arvados.events.transport=polling", "arvados.events.polling.interval=50ms").run((context) -> {
 				awaitSubscribed(context);
 				cluster.revokeToken();
 				await().atMost(WAIT).until(() -> health(context).getStatus().equals(Status.DOWN));
@@ -190,8 +190,8 @@ class OperationsTests {
 	@Test
 	void theTokenStaysOutOfEveryLogThroughConnectReconnectFallbackAndFailure(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.websocket-attempts=1", "arvados.events.websocket-retry-interval=100ms",
-					"arvados.events.poll-interval=50ms")
+			runner(cluster, "arvados.events.websocket.attempts=1", "arvados.events.websocket.retry-interval=100ms",
+					"arvados.events.polling.interval=50ms")
 				.run((context) -> {
 					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 					Recorder recorder = awaitSubscribed(context);

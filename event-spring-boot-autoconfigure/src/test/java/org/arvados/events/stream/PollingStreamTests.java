@@ -51,7 +51,7 @@ class PollingStreamTests {
 				wanted.add(cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).id());
 				cluster.emit("create", FakeArvadosCluster.uuid("xvhdp"), Map.of());
 			}
-			runner(cluster, POLLING, "arvados.events.poll-limit=10", "arvados.events.poll-interval=1h",
+			runner(cluster, POLLING, "arvados.events.polling.limit=10", "arvados.events.polling.interval=1h",
 					"arvados.events.start-from=1", "arvados.events.filters[0].attribute=event_type",
 					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=update",
 					"arvados.events.filters[1].attribute=object_uuid", "arvados.events.filters[1].operator=is_a",
@@ -80,7 +80,7 @@ class PollingStreamTests {
 	@Test
 	void aLateCommitBelowHandledIdsIsDeliveredOnce() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				Transaction late = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
 				List<LogEntry> later = new ArrayList<>();
@@ -100,7 +100,7 @@ class PollingStreamTests {
 	@Test
 	void aGapHeldOpenByFilteredIdsIsAskedForAloneNotReadAgainWithEverythingAfterIt() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.poll-interval=50ms", "arvados.events.filters[0].attribute=event_type",
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms", "arvados.events.filters[0].attribute=event_type",
 					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=update")
 				.run((context) -> {
 					Recorder recorder = awaitSubscribed(context);
@@ -130,7 +130,7 @@ class PollingStreamTests {
 	void latestStartsAfterTheNewestMatchingEventAndDeliversNothingOlder() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			List<LogEntry> old = List.of(emit(cluster), emit(cluster), emit(cluster));
-			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				List<LogEntry> fresh = List.of(emit(cluster), emit(cluster));
 				await().atMost(WAIT).until(() -> recorder.ids().size() >= 2);
@@ -145,7 +145,7 @@ class PollingStreamTests {
 	@Test
 	void latestWithNothingInTheWindowDeliversOnlyEventsCreatedWithinIt() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry fresh = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
@@ -175,7 +175,7 @@ class PollingStreamTests {
 	@Test
 	void serverErrorsOfTheListAreRetriedAndLoseNothing(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				cluster.failListRequests(4, 500);
 				List<LogEntry> emitted = LongStream.range(0, 20).mapToObj((i) -> emit(cluster)).toList();
@@ -190,7 +190,7 @@ class PollingStreamTests {
 	@Test
 	void aRevokedTokenIsReportedAndRetriedSlowly(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.poll-interval=20ms").run((context) -> {
+			runner(cluster, POLLING, "arvados.events.polling.interval=20ms").run((context) -> {
 				awaitSubscribed(context);
 				cluster.revokeToken();
 				await().atMost(WAIT).until(() -> output.getAll().contains("rejected the API token (HTTP 401)"));

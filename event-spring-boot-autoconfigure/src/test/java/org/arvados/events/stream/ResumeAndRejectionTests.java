@@ -129,7 +129,7 @@ class ResumeAndRejectionTests {
 			.mapToObj((i) -> FakeArvadosCluster.uuid("4zz18"))
 			.collect(Collectors.joining(","));
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.poll-interval=50ms", "arvados.events.filters[0].attribute=object_uuid",
+			runner(cluster, "arvados.events.polling.interval=50ms", "arvados.events.filters[0].attribute=object_uuid",
 					"arvados.events.filters[0].operator=in",
 					"arvados.events.filters[0].operand=" + manyUuids)
 				.run((context) -> {

@@ -32,7 +32,7 @@ class TransportParityTests {
 	void bothTransportsDeliverTheSameEventsInTheSameOrder() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			runner(cluster, "arvados.events.transport=websocket").run((webSocket) -> {
-				runner(cluster, "arvados.events.transport=polling", "arvados.events.poll-interval=50ms").run((polling) -> {
+				runner(cluster, "arvados.events.transport=polling", "arvados.events.polling.interval=50ms").run((polling) -> {
 					Recorder overWebSocket = awaitSubscribed(webSocket);
 					Recorder overPolling = awaitSubscribed(polling);
 					assertThat(mode(webSocket)).isEqualTo(TransportMode.WEBSOCKET);

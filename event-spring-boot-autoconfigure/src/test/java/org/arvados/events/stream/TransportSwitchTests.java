@@ -43,8 +43,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TransportSwitchTests {
 
-	private static final String[] QUICK_SWITCHING = { "arvados.events.websocket-attempts=2",
-			"arvados.events.websocket-retry-interval=200ms", "arvados.events.poll-interval=50ms" };
+	private static final String[] QUICK_SWITCHING = { "arvados.events.websocket.attempts=2",
+			"arvados.events.websocket.retry-interval=200ms", "arvados.events.polling.interval=50ms" };
 
 	@AfterEach
 	void neverLogsTheToken(CapturedOutput output) {
@@ -93,7 +93,7 @@ class TransportSwitchTests {
 	@Test
 	void aClusterWithoutAWebSocketServerIsPolledAtOnce() {
 		try (FakeArvadosCluster cluster = cluster().advertiseWebsocket(false).start()) {
-			runner(cluster, "arvados.events.poll-interval=50ms").run((context) -> {
+			runner(cluster, "arvados.events.polling.interval=50ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				assertThat(subscription.state().mode()).isEqualTo(TransportMode.POLLING);
@@ -110,7 +110,7 @@ class TransportSwitchTests {
 	void aWebSocketOnlySubscriptionNeverPolls() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			cluster.setRefuseConnections(true);
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.websocket-attempts=1").run((context) -> {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.websocket.attempts=1").run((context) -> {
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				await().atMost(WAIT).until(() -> subscription.state().counts().reconnects() >= 3);
 				assertThat(subscription.state().mode()).isEqualTo(TransportMode.WEBSOCKET);
@@ -151,7 +151,7 @@ class TransportSwitchTests {
 	@Test
 	void idsTheWebSocketNeverSentAreFoundInTheListOnceTheTokenWorksAgain() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.poll-interval=200ms").run((context) -> {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.polling.interval=200ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry before = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(before.id()));
@@ -171,7 +171,7 @@ class TransportSwitchTests {
 	@Test
 	void liveEventsWaitForTheCatchUpSoAnObjectsEventsKeepTheirOrder() {
 		try (FakeArvadosCluster cluster = cluster().replayWindow(Duration.ZERO).start()) {
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.poll-limit=5").run((context) -> {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.polling.limit=5").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				cluster.setRefuseConnections(true);

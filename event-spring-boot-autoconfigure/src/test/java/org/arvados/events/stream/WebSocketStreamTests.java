@@ -109,7 +109,7 @@ class WebSocketStreamTests {
 	@Test
 	void aGapThatNeverFillsIsClosedAfterTheGapTimeout() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.gap-timeout=300ms").run((context) -> {
+			runner(cluster, "arvados.events.gaps.timeout=300ms").run((context) -> {
 				awaitSubscribed(context);
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				emit(cluster);
@@ -244,7 +244,7 @@ class WebSocketStreamTests {
 	@Test
 	void aMessageOverTheLimitIsSkippedAndTheStreamGoesOn(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.max-message-size=1MB").run((context) -> {
+			runner(cluster, "arvados.events.websocket.max-message-size=1MB").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of("text", "y".repeat(2 * 1024 * 1024)));
 				LogEntry small = emit(cluster);
@@ -258,7 +258,7 @@ class WebSocketStreamTests {
 	@Test
 	void keepalivesAloneKeepTheConnection() {
 		try (FakeArvadosCluster cluster = cluster().keepaliveInterval(java.time.Duration.ofMillis(100)).start()) {
-			runner(cluster, "arvados.events.heartbeat-timeout=600ms").run((context) -> {
+			runner(cluster, "arvados.events.websocket.heartbeat-timeout=600ms").run((context) -> {
 				awaitSubscribed(context);
 				await().during(java.time.Duration.ofMillis(2000))
 					.atMost(java.time.Duration.ofSeconds(4))
@@ -270,7 +270,7 @@ class WebSocketStreamTests {
 	@Test
 	void aSilentConnectionIsReplacedAfterTheHeartbeatTimeout(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.heartbeat-timeout=500ms").run((context) -> {
+			runner(cluster, "arvados.events.websocket.heartbeat-timeout=500ms").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry before = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(before.id()));

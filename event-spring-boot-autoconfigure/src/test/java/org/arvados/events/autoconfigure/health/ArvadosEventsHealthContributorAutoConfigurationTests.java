@@ -20,7 +20,7 @@ class ArvadosEventsHealthContributorAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
 				ArvadosEventsAutoConfiguration.class, ArvadosEventsHealthContributorAutoConfiguration.class))
 		.withPropertyValues("arvados.events.endpoint=http://127.0.0.1:9", "arvados.events.token=secret-token-42",
-				"arvados.events.websocket-url=ws://127.0.0.1:9/websocket");
+				"arvados.events.websocket.url=ws://127.0.0.1:9/websocket");
 
 	@Test
 	void contributesTheHealthOfTheStream() {

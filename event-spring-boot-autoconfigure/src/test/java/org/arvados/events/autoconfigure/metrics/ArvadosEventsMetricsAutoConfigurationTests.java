@@ -22,7 +22,7 @@ class ArvadosEventsMetricsAutoConfigurationTests {
 				ArvadosEventsAutoConfiguration.class, MetricsAutoConfiguration.class,
 				ArvadosEventsMetricsAutoConfiguration.class))
 		.withPropertyValues("arvados.events.endpoint=http://127.0.0.1:9", "arvados.events.token=secret-token-42",
-				"arvados.events.websocket-url=ws://127.0.0.1:9/websocket");
+				"arvados.events.websocket.url=ws://127.0.0.1:9/websocket");
 
 	@Test
 	void bindsTheStreamsMetersToTheRegistry() {

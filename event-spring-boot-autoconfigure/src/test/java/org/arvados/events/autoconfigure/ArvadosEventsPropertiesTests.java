@@ -1,0 +1,170 @@
+package org.arvados.events.autoconfigure;
+
+import org.arvados.events.subscription.StartFrom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindException;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad values stop start-up while the properties are bound, with Boot's own report (property, value, origin,
+ * reason), not with a bean creation stack trace.
+ */
+class ArvadosEventsPropertiesTests {
+
+	private static final String INVALID = "java.lang.IllegalArgumentException: ";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
+				ArvadosEventsAutoConfiguration.class))
+		.withPropertyValues("arvados.events.endpoint=http://127.0.0.1:9", "arvados.events.token=secret-token-42",
+				"arvados.events.websocket.url=ws://127.0.0.1:9/websocket");
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			queue-capacity                | -5     | must be positive
+			websocket.attempts            | 0      | must be positive
+			websocket.retry-interval      | 0ms    | must be a positive duration
+			websocket.heartbeat-timeout   | -1s    | must be a positive duration
+			websocket.max-message-size    | 0B     | must be at least 1B and less than 2GB
+			websocket.max-message-size    | 2GB    | must be at least 1B and less than 2GB
+			websocket.url                 | ftp://ws.example.org/websocket | must be a ws:// or wss:// URL with a host
+			polling.interval              | 0s     | must be a positive duration
+			polling.limit                 | 0      | must be positive
+			polling.initial-window        | -1h    | must be a positive duration
+			gaps.timeout                  | 0s     | must be a positive duration
+			gaps.max                      | -1     | must be positive
+			reconnect.initial-interval    | 0ms    | must be a positive duration
+			reconnect.max-interval        | -1s    | must be a positive duration
+			reconnect.multiplier          | 0.5    | must be at least 1
+			reconnect.jitter              | -1ms   | must not be negative
+			health.down-after             | 0s     | must be a positive duration
+			""")
+	void outOfRangeValuesFailAtBindingWithBootsReport(String property, String value, String reason) {
+		String name = "arvados.events." + property;
+		this.runner.withPropertyValues(name + "=" + value).run(failsBinding(name, value, INVALID + reason));
+	}
+
+	@Test
+	void anEndpointThatIsNotAUrlFailsAtBinding() {
+		this.runner.withPropertyValues("arvados.events.endpoint=not a url")
+			.run(failsBinding("arvados.events.endpoint", "not a url",
+					INVALID + "must be an http(s) URL or a host[:port], and 'not a url' is not a URL"));
+		this.runner.withPropertyValues("arvados.events.endpoint=ftp://zzzzz.example.org")
+			.run(failsBinding("arvados.events.endpoint", "ftp://zzzzz.example.org",
+					INVALID + "must be an http(s) URL or a host[:port], not 'ftp://zzzzz.example.org'"));
+		this.runner.withPropertyValues("arvados.events.endpoint=https://zzzzz.example.org/?x=1")
+			.run(failsBinding("arvados.events.endpoint", "https://zzzzz.example.org/?x=1",
+					INVALID + "must be the API's base URL, without a query or fragment"));
+	}
+
+	@Test
+	void aWebSocketUrlThatDoesNotParseFailsAtBinding() {
+		this.runner.withPropertyValues("arvados.events.websocket.url=not a url")
+			.run(failsBinding("arvados.events.websocket.url", "not a url",
+					"failed to convert java.lang.String to java.net.URI"));
+	}
+
+	@Test
+	void startFromIsReadWhenBound() {
+		this.runner.withPropertyValues("arvados.events.start-from=banana")
+			.run(failsBinding("arvados.events.start-from", "banana",
+					"failed to convert java.lang.String to org.arvados.events.subscription.StartFrom (caused by "
+							+ INVALID + "must be 'latest', 'checkpoint' or a positive event id, not 'banana')"));
+		this.runner.withPropertyValues("arvados.events.start-from=0")
+			.run(failsBinding("arvados.events.start-from", "0", "failed to convert java.lang.String to "
+					+ "org.arvados.events.subscription.StartFrom (caused by " + INVALID + "must be 'latest', 'checkpoint' "
+					+ "or a positive event id, not '0')"));
+		this.runner.withPropertyValues("arvados.events.start-from=Checkpoint")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
+				.isEqualTo(StartFrom.CHECKPOINT));
+		this.runner.withPropertyValues("arvados.events.start-from=42")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
+				.isEqualTo(new StartFrom(StartFrom.Kind.ID, 42)));
+	}
+
+	@Test
+	void anUnknownTransportFailsAtBindingAndTheReportListsTheValidOnes() {
+		this.runner.withPropertyValues("arvados.events.transport=carrier-pigeon")
+			.run(failsBinding("arvados.events.transport", "carrier-pigeon",
+					"failed to convert java.lang.String to org.arvados.events.subscription.Transport"));
+		this.runner.withPropertyValues("arvados.events.transport=carrier-pigeon")
+			.run((context) -> assertThat(FailureReports.of(context.getStartupFailure()))
+				.contains("The following values are valid:")
+				.contains("POLLING"));
+	}
+
+	@Test
+	void aMaxIntervalBelowTheInitialIntervalFailsAtBinding() {
+		this.runner
+			.withPropertyValues("arvados.events.reconnect.initial-interval=2s",
+					"arvados.events.reconnect.max-interval=1s")
+			.run(failsValidation("arvados.events.reconnect.max-interval", "must not be below initial-interval (2000ms)"));
+	}
+
+	@Test
+	void anSslBundleAndInsecureTogetherFailAtBinding() {
+		this.runner.withPropertyValues("arvados.events.ssl.bundle=private-ca", "arvados.events.insecure=true")
+			.run(failsValidation("arvados.events.insecure",
+					"set either arvados.events.ssl.bundle or arvados.events.insecure=true, not both"));
+	}
+
+	@Test
+	void valuesAtTheLimitsBind() {
+		this.runner
+			.withPropertyValues("arvados.events.queue-capacity=1", "arvados.events.websocket.max-message-size=2047MB",
+					"arvados.events.reconnect.initial-interval=1s", "arvados.events.reconnect.max-interval=1s",
+					"arvados.events.reconnect.multiplier=1", "arvados.events.reconnect.jitter=0s",
+					"arvados.events.endpoint=127.0.0.1:9/")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	// A value that did not convert, or that its setter refused: the property as written, its value, its origin.
+	private static ContextConsumer<AssertableApplicationContext> failsBinding(String property, String value,
+			String reason) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(bindFailure(failure).getCause()).isInstanceOf(BindException.class)
+				.hasMessageStartingWith("Failed to bind properties under 'arvados.events");
+			assertThat(FailureReports.of(failure)).startsWith("Failed to bind properties under 'arvados.events")
+				.contains("Property: " + property + System.lineSeparator())
+				.contains("Value: \"" + value + "\"")
+				.contains("Origin: \"" + property + "\" from property source \"test\"")
+				.contains("Reason: " + reason);
+		};
+	}
+
+	// Values that are fine alone and not together: Boot names the field (in camel case) and the origin.
+	private static ContextConsumer<AssertableApplicationContext> failsValidation(String property, String reason) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			assertThat(bindFailure(failure)).rootCause().isInstanceOf(BindValidationException.class);
+			assertThat(FailureReports.of(failure)).startsWith("Binding to target ")
+				.contains("Origin: \"" + property + "\" from property source \"test\"")
+				.contains("Reason: " + reason);
+		};
+	}
+
+	// Not a BeanCreationException of a bean method: the properties bean itself could not be bound.
+	private static ConfigurationPropertiesBindException bindFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConfigurationPropertiesBindException bindException) {
+				assertThat(bindException.getBeanType()).isEqualTo(ArvadosEventsProperties.class);
+				return bindException;
+			}
+		}
+		throw new AssertionError("Not a binding failure", failure);
+	}
+
+}
