@@ -17,7 +17,10 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * The application listener behind one {@link EventHandler} method: skips events its attributes exclude,
@@ -28,6 +31,8 @@ import org.springframework.util.ClassUtils;
 public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter {
 
 	private static final EventHandlerObservationConvention DEFAULT_CONVENTION = new DefaultEventHandlerObservationConvention();
+
+	private static final SpelExpressionParser CONDITION_PARSER = new SpelExpressionParser();
 
 	private final EventHandlerMethodFilter filter;
 
@@ -47,6 +52,22 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		this.filter = new EventHandlerMethodFilter(annotation);
 		this.factory = factory;
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
+		checkCondition(annotation.condition(), this.description);
+	}
+
+	// Spring parses a condition only when the first event arrives, and then every event fails to reach the method.
+	// Parsed here with the parser Spring uses, a typo stops start-up instead.
+	private static void checkCondition(String condition, String method) {
+		if (!StringUtils.hasText(condition)) {
+			return;
+		}
+		try {
+			CONDITION_PARSER.parseExpression(condition);
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException("The condition of @EventHandler method " + method
+					+ " is not a valid SpEL expression: '" + condition + "' (" + ex.getMessage() + ")");
+		}
 	}
 
 	// Returning null skips the invocation; shouldHandle(ApplicationEvent) alone would not.

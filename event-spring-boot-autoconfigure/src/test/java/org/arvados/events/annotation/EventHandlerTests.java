@@ -149,6 +149,18 @@ class EventHandlerTests {
 	}
 
 	@Test
+	void aConditionThatDoesNotParseFailsAtStartUpNamingTheMethod() {
+		this.runner.withUserConfiguration(BadCondition.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageStartingWith("The condition of @EventHandler method "
+						+ "org.arvados.events.annotation.EventHandlerTests$BadCondition.onFinal is not a valid SpEL "
+						+ "expression: '#event.newAttributes()['state'] == ' ("));
+	}
+
+	@Test
 	void otherApplicationEventsDoNotReachHandlers() {
 		this.runner.withUserConfiguration(FilteringHandlers.class).run((context) -> {
 			context.publishEvent("not an Arvados event");
@@ -159,6 +171,14 @@ class EventHandlerTests {
 	static ArvadosEvent event(long id, String type, String objectUuid, String kind, Map<String, Object> newAttributes) {
 		return new ArvadosEvent(id, "zzzzz-57u5n-00000000000000" + id, objectUuid, "zzzzz-tpzed-xurymjxw79nv3jz", kind,
 				type, Instant.now(), Map.of("new_attributes", newAttributes), "{}");
+	}
+
+	static class BadCondition {
+
+		@EventHandler(condition = "#event.newAttributes()['state'] == ")
+		void onFinal(ArvadosEvent event) {
+		}
+
 	}
 
 	static class FilteringHandlers {
