@@ -10,10 +10,12 @@ import java.lang.annotation.Target;
 /**
  * Runs a {@link FakeArvadosCluster} for the Spring test context of the annotated class.
  *
- * <p>The context gets {@code arvados.events.endpoint} and {@code arvados.events.token} pointing at
- * the cluster (ahead of every other property source), and the cluster itself as the bean
- * {@code fakeArvadosCluster}, to emit events from tests. The cluster closes with the context;
- * classes with the same attributes share a cached context, and so a cluster.
+ * <p>The context gets an {@code ArvadosConnectionDetails} bean for the cluster when the starter is on the
+ * class path, the way {@code @ServiceConnection} supplies a container's connection details, so the
+ * starter's own details from {@code arvados.events.*} back off. It also gets {@code arvados.events.endpoint}
+ * and {@code arvados.events.token} pointing at the cluster (ahead of every other property source), and the
+ * cluster itself as the bean {@code fakeArvadosCluster}, to emit events from tests. The cluster closes with
+ * the context; classes with the same attributes share a cached context, and so a cluster.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
