@@ -179,7 +179,7 @@ public final class ArvadosEventsAutoConfiguration {
 	@ConditionalOnClass(WsWebSocketContainer.class)
 	static class TomcatWebSocketClientConfiguration {
 
-		// Messages arrive in parts of this size and are joined up to max-message-size, so a small buffer serves
+		// Messages arrive in parts of this size and are joined up to websocket.max-message-size, so a small buffer serves
 		// events of any size without holding megabytes per connection. Tomcat's client also sizes its socket
 		// reads by the binary buffer: 8 KiB by default, which costs a read completion every dozen small events.
 		private static final int BUFFER_SIZE = 64 * 1024;

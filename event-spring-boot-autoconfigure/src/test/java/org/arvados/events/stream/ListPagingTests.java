@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Paging through the logs list when the server caps {@code limit} below what was asked ({@code API.MaxItemsPerResponse}
- * lower than {@code poll-limit}): a page as long as the envelope's {@code limit} is full, not the end of the log. And
+ * lower than {@code polling.limit}): a page as long as the envelope's {@code limit} is full, not the end of the log. And
  * a list item Jackson refuses costs that item, not the page.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,7 +48,7 @@ class ListPagingTests {
 					Recorder recorder = context.getBean(Recorder.class);
 					await().atMost(WAIT).until(() -> recorder.ids().size() >= wanted.size());
 					assertThat(recorder.ids()).isEqualTo(wanted);
-					// Five pages of five, the last short, in one poll: then nothing until poll-interval.
+					// Five pages of five, the last short, in one poll: then nothing until polling.interval.
 					await().atMost(WAIT).until(() -> cluster.listRequests().size() >= 5);
 					await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster.listRequests().size() == 5);
 					assertThat(cluster.listRequests()).allSatisfy((request) -> assertThat(request).containsEntry("limit", "10"));

@@ -70,7 +70,7 @@ class PollingStreamTests {
 							.containsEntry("filters", "[[\"event_type\",\"in\",[\"update\"]],"
 									+ "[\"object_uuid\",\"is_a\",\"arvados#collection\"],[\"id\",\">\"," + after.get(page) + "]]");
 					}
-					// The last page was short: the next poll waits for poll-interval.
+					// The last page was short: the next poll waits for polling.interval.
 					emit(cluster);
 					await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> cluster.listRequests().size() == 4);
 				});

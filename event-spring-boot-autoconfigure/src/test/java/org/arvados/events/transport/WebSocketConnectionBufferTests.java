@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The buffer that joins a message's parts: it holds a large message while it arrives, and lets go of the memory
- * after, whether the message was delivered or skipped as over {@code max-message-size}.
+ * after, whether the message was delivered or skipped as over {@code websocket.max-message-size}.
  */
 class WebSocketConnectionBufferTests {
 
