@@ -1,6 +1,7 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.lifecycle.SubscriptionStartedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -119,8 +121,17 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		this.status.publish(new SubscriptionStoppedEvent(this, this.intake.resumeAfter()));
 	}
 
+	/**
+	 * Stop, and wait until the queued events are handled. Called from a handler it returns at once instead: the
+	 * handler's own thread drains the queue once the handler returns.
+	 */
 	@Override
 	public void stop() {
+		if (this.intake.dispatcher().isDispatchThread()) {
+			stop(() -> {
+			});
+			return;
+		}
 		CountDownLatch stopped = new CountDownLatch(1);
 		stop(stopped::countDown);
 		try {
@@ -143,6 +154,14 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		stop(() -> {
 		});
 		this.intake.dispatcher().stopNow();
+	}
+
+	/**
+	 * The {@code event_at} of the oldest event not handled yet (in the handlers now, else next in the queue);
+	 * {@code null} when none waits: how far behind the handlers are.
+	 */
+	public @Nullable Instant oldestUnhandledEventAt() {
+		return this.intake.dispatcher().oldestUnhandledEventAt();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -82,12 +83,13 @@ final class EventIntake {
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
 			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
-			SecretRedactor redactor) {
+			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath) {
 		this.position = position;
 		this.filters = filters;
 		this.checkpointStore = checkpointStore;
 		this.redactor = redactor;
-		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled);
+		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
+				onDispatcherDeath);
 	}
 
 	void loadPosition(StartFrom startFrom) {

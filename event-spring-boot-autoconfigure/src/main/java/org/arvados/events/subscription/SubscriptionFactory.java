@@ -2,6 +2,7 @@ package org.arvados.events.subscription;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
@@ -41,8 +42,15 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 	 */
 	public ArvadosEventSubscription create() {
 		SecretRedactor redactor = new SecretRedactor(this.settings.token());
+		// The machine is built last; the dispatcher, first, reports its death to it.
+		AtomicReference<StreamMachine> machineOnceBuilt = new AtomicReference<>();
 		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
-				this.queueCapacity, this.publisher, this.errorHandler, redactor);
+				this.queueCapacity, this.publisher, this.errorHandler, redactor, (death) -> {
+					StreamMachine built = machineOnceBuilt.get();
+					if (built != null) {
+						built.dispatcherDied("The thread that hands events to the handlers died: " + redactor.describe(death));
+					}
+				});
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);
 		ClusterLog log = new ClusterLog(this.discovery, this.tokenVerifier, catchUp, intake,
 				this.settings.pollInitialWindow(), Clock.systemUTC());
@@ -55,6 +63,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		StreamMachine machine = new StreamMachine(this.settings, feed, log, status, backOff, redactor,
 				() -> new SerialWorker("arvados-events"));
 		feed.signalTo(machine);
+		machineOnceBuilt.set(machine);
 		if (this.settings.transport() != Transport.POLLING) {
 			feed.checkSubscribeSize();
 		}
