@@ -2,18 +2,26 @@ package org.arvados.events.autoconfigure;
 
 import org.arvados.events.subscription.StartFrom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindException;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Bad values stop start-up while the properties are bound, with Boot's own report (property, value, origin,
@@ -126,6 +134,27 @@ class ArvadosEventsPropertiesTests {
 					"arvados.events.reconnect.multiplier=1", "arvados.events.reconnect.jitter=0s",
 					"arvados.events.endpoint=127.0.0.1:9/")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void theApplicationPrintsBootsReportInsteadOfAStackTrace(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(MinimalApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--arvados.events.endpoint=http://127.0.0.1:9",
+				"--arvados.events.token=t", "--arvados.events.queue-capacity=-5"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: arvados.events.queue-capacity")
+			.contains("Value: \"-5\"")
+			.contains("Origin: \"arvados.events.queue-capacity\" from property source \"commandLineArgs\"")
+			.contains("Reason: java.lang.IllegalArgumentException: must be positive")
+			.doesNotContain("BeanCreationException");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class })
+	static class MinimalApplication {
+
 	}
 
 	// A value that did not convert, or that its setter refused: the property as written, its value, its origin.
