@@ -1,5 +1,6 @@
 package org.arvados.events.metrics;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -19,7 +20,9 @@ import org.arvados.events.subscription.SubscriptionState;
  * <li>counters {@code arvados.events.received}, {@code .duplicates}, {@code .malformed}, {@code .reconnects},
  * {@code .transport.switches};</li>
  * <li>gauges {@code arvados.events.queue.depth}, {@code arvados.events.connected} (1 or 0) and the time gauge
- * {@code arvados.events.lag}: now minus the {@code event_at} of the last event handled.</li>
+ * {@code arvados.events.lag}: how far behind the handlers are, now minus the {@code event_at} of the oldest event
+ * not handled yet (the one whose handlers run, else the next queued); zero when none waits, however quiet the
+ * cluster.</li>
  * </ul>
  * Handler invocations are counted by {@link EventHandlerMetricsObservationHandler}.
  */
@@ -27,8 +30,15 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 
 	private final ArvadosEventSubscription subscription;
 
+	private final Clock clock;
+
 	public ArvadosEventsMeterBinder(ArvadosEventSubscription subscription) {
+		this(subscription, Clock.systemUTC());
+	}
+
+	ArvadosEventsMeterBinder(ArvadosEventSubscription subscription, Clock clock) {
 		this.subscription = subscription;
+		this.clock = clock;
 	}
 
 	@Override
@@ -49,8 +59,9 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 		Gauge.builder("arvados.events.connected", this.subscription, (s) -> s.state().connected() ? 1 : 0)
 			.description("Whether events are flowing (1) or not (0)")
 			.register(registry);
-		TimeGauge.builder("arvados.events.lag", this.subscription, TimeUnit.MILLISECONDS, ArvadosEventsMeterBinder::lagMillis)
-			.description("Now minus the event_at of the last event handled")
+		TimeGauge.builder("arvados.events.lag", this, TimeUnit.MILLISECONDS, ArvadosEventsMeterBinder::lagMillis)
+			.description("How far behind the handlers are: now minus the event_at of the oldest event not handled yet, "
+					+ "zero when none waits")
 			.register(registry);
 	}
 
@@ -59,12 +70,10 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 		FunctionCounter.builder(name, this.subscription, count).description(description).register(registry);
 	}
 
-	private static double lagMillis(ArvadosEventSubscription subscription) {
-		SubscriptionState.LastEvent last = subscription.state().lastEvent();
-		if (last == null || last.eventAt() == null) {
-			return Double.NaN;
-		}
-		return Instant.now().toEpochMilli() - last.eventAt().toEpochMilli();
+	// Read when the registry asks, never on the event path; a cluster clock ahead of ours is no lag.
+	private double lagMillis() {
+		Instant oldest = this.subscription.oldestUnhandledEventAt();
+		return (oldest != null) ? Math.max(0, this.clock.millis() - oldest.toEpochMilli()) : 0;
 	}
 
 }
