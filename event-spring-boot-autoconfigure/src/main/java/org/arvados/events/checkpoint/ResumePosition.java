@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  * duplicate. The {@link #lowWaterMark() low-water mark} is the id up to which everything is handled or given
  * up: it is what a resubscription asks to resume after and what a checkpoint stores.
  * <p>
- * A gap closes when it has been open for {@code gapTimeout} (a rolled-back transaction burns its id for good),
- * judged by that gap's own age, or, oldest first, when more than {@code maxGaps} are open. Gaps are also how
+ * A gap is given up when the logs list, asked once the gap had been open for {@code gapTimeout}, answers without
+ * it (a rolled-back transaction burns its id for good), judged by that gap's own age; or, oldest first, when more
+ * than {@code maxGaps} are open. While the list cannot be asked, a gap stays open whatever its age. Gaps are also how
  * ids the server never sends us (other event types, objects we may not read) look, which is why they must
  * close. Ages are measured on a monotonic clock ({@link System#nanoTime()}), so that a step of the wall clock (NTP,
  * a resumed VM) does not close every gap at once. Thread-safe.
@@ -157,21 +158,34 @@ public final class ResumePosition {
 	}
 
 	/**
-	 * Close the gaps that have been open for longer than the gap timeout.
-	 * @return how many were closed
+	 * The logs list answered a query for the ids from one to another without some of them: give up the gaps in
+	 * that range that had been open for the gap timeout when the query was sent. A gap nobody could ask about
+	 * stays open (bounded by {@code maxGaps}), however old: an outage of the list must not lose a late commit.
+	 * @param from the first id asked for
+	 * @param to the last id asked for
+	 * @param askedAt when the query was sent, on this position's {@link #nanoTime() ticker}
+	 * @return how many gaps were given up
 	 */
-	public synchronized int closeExpiredGaps() {
-		long now = this.nanoTime.getAsLong();
+	public synchronized int giveUpGaps(long from, long to, long askedAt) {
 		int closed = 0;
-		for (Iterator<Gap> it = this.gaps.values().iterator(); it.hasNext();) {
+		for (Iterator<Map.Entry<Long, Gap>> it = this.gaps.subMap(from, true, to, true).entrySet().iterator(); it
+			.hasNext();) {
+			Map.Entry<Long, Gap> gap = it.next();
 			// A difference of nano times, never a comparison of two: they may wrap.
-			if (now - it.next().openedAt() >= this.gapTimeoutNanos) {
+			if (gap.getValue().to() <= to && askedAt - gap.getValue().openedAt() >= this.gapTimeoutNanos) {
 				it.remove();
 				closed++;
 			}
 		}
 		this.closedGaps += closed;
 		return closed;
+	}
+
+	/**
+	 * Now, on the monotonic ticker that measures gap ages.
+	 */
+	public long nanoTime() {
+		return this.nanoTime.getAsLong();
 	}
 
 	/**

@@ -66,11 +66,6 @@ final class ClusterLog implements LogList {
 	}
 
 	@Override
-	public void closeExpiredGaps() {
-		this.intake.closeExpiredGaps();
-	}
-
-	@Override
 	public long resumeAfter() {
 		return this.intake.resumeAfter();
 	}

@@ -164,14 +164,25 @@ final class EventIntake {
 	}
 
 	/**
-	 * Count items of a list page that were not events.
-	 * @param count how many
+	 * Count the items of a list page that were not events; those whose id could be read take their place in the
+	 * position as handled, so they neither hold the low-water mark nor are asked for again.
+	 * @param ids the ids of the items skipped that had one
+	 * @param count how many were skipped in all
 	 * @param source where they came from, for log lines
 	 */
-	void skippedMalformed(int count, Object source) {
-		if (count > 0) {
-			this.malformed.addAndGet(count);
-			logger.warn("Skipped " + count + " list item(s) without an integer id from " + source);
+	void skipped(List<Long> ids, int count, Object source) {
+		if (count == 0) {
+			return;
+		}
+		this.malformed.addAndGet(count);
+		logger.warn("Skipped " + count + " list item(s) that could not be read from " + source
+				+ (ids.isEmpty() ? "" : " (ids " + ids + ")"));
+		synchronized (this.producerMonitor) {
+			for (long id : ids) {
+				if (this.position.accept(id) != Acceptance.DUPLICATE) {
+					this.position.handled(id);
+				}
+			}
 		}
 	}
 
@@ -266,14 +277,25 @@ final class EventIntake {
 	}
 
 	/**
-	 * Give up gaps older than the gap timeout, and save the position they held back.
+	 * Now, on the ticker that measures gap ages: when a list query is sent.
 	 */
-	void closeExpiredGaps() {
-		int closed = this.position.closeExpiredGaps();
-		if (closed > 0 && logger.isDebugEnabled()) {
-			logger.debug("Closed " + closed + " gap(s) in the event ids after gap-timeout");
+	long nanoTime() {
+		return this.position.nanoTime();
+	}
+
+	/**
+	 * The list answered for the ids from one to another: give up the gaps there that were old enough when it was
+	 * asked, and save the position they held back.
+	 */
+	void giveUpGaps(long from, long to, long askedAt) {
+		int closed = this.position.giveUpGaps(from, to, askedAt);
+		if (closed > 0) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Gave up " + closed + " gap(s) in the event ids between " + from + " and " + to
+						+ ": the list does not have them after gaps.timeout");
+			}
+			saveCheckpoint();
 		}
-		saveCheckpoint();
 	}
 
 	void saveCheckpoint() {

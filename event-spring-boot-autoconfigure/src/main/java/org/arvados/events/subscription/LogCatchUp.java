@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 import org.arvados.events.ArvadosEvent;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * so a gap held open by ids the server filters out costs one small query, not a re-read of everything since.
  * With many gaps it reads once from the low-water mark instead, dropping what it has seen. Each read pages on
  * from the last id of a full page; a page shorter than the limit the server applied (the envelope's
- * {@code limit}, which may be below {@code poll-limit}) ends it.
+ * {@code limit}, which may be below {@code polling.limit}) ends it.
  */
 final class LogCatchUp {
 
@@ -37,9 +38,6 @@ final class LogCatchUp {
 
 	private final EventIntake intake;
 
-	// Set when "latest" found nothing to start after: events older than the window are not "new" either.
-	private volatile @Nullable Instant createdSince;
-
 	LogCatchUp(LogsClient client, List<EventFilter> filters, int limit, EventIntake intake) {
 		this.client = client;
 		this.filters = filters.stream().map(EventFilter::toArvados).toList();
@@ -48,17 +46,15 @@ final class LogCatchUp {
 	}
 
 	/**
-	 * Start "from now": after the newest matching event created within the window, or, when there is none,
-	 * after 0 but only with events created within the window.
+	 * Start "from now": after the newest matching event created within the window (as the Python SDK does), or,
+	 * when the filters match nothing there, after the newest event of any kind the token may read. Either is a
+	 * real position that a checkpoint can keep: a quiet filter must not make the next start read the whole log.
 	 * @param windowStart the start of the window
 	 */
 	void startFromNewest(Instant windowStart) {
 		Instant since = windowStart.truncatedTo(ChronoUnit.SECONDS);
-		long newest = this.client.newestId(this.filters, since).orElse(0);
-		if (newest == 0) {
-			this.createdSince = since;
-		}
-		this.intake.startAfter(newest);
+		OptionalLong newest = this.client.newestId(this.filters, since);
+		this.intake.startAfter(newest.isPresent() ? newest.getAsLong() : this.client.newestId(List.of(), Instant.EPOCH).orElse(0));
 	}
 
 	/**
@@ -95,17 +91,14 @@ final class LogCatchUp {
 	// Every matching event with an id above 'after' (and up to 'upTo', when given), page by page.
 	private boolean read(long after, @Nullable Long upTo, BooleanSupplier stillWanted) {
 		List<List<Object>> query = new ArrayList<>(this.filters);
-		Instant since = this.createdSince;
-		if (since != null) {
-			query.add(List.of("created_at", ">=", since.toString()));
-		}
 		if (upTo != null) {
 			query.add(List.of("id", "<=", upTo));
 		}
 		long cursor = after;
+		long askedAt = this.intake.nanoTime();
 		while (stillWanted.getAsBoolean()) {
 			LogPage page = this.client.after(query, cursor, this.limit);
-			this.intake.skippedMalformed(page.malformed(), this.client);
+			this.intake.skipped(page.skippedIds(), page.malformed(), this.client);
 			for (ArvadosEvent event : page.events()) {
 				if (!stillWanted.getAsBoolean()) {
 					return false;
@@ -116,6 +109,10 @@ final class LogCatchUp {
 			// The server caps the limit at its MaxItemsPerResponse (and lower for large rows) and says so: a page cut
 			// there is full, not the end of the log.
 			if (!page.isFull(this.limit)) {
+				if (upTo != null) {
+					// Answered for every id asked: a gap still open there, and old enough, was rolled back.
+					this.intake.giveUpGaps(after + 1, upTo, askedAt);
+				}
 				return true;
 			}
 			if (last == cursor) {

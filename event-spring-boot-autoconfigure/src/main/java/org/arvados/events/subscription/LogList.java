@@ -39,11 +39,6 @@ interface LogList {
 	boolean hasOpenGaps();
 
 	/**
-	 * Give up missing ids that have waited longer than the gap timeout.
-	 */
-	void closeExpiredGaps();
-
-	/**
 	 * Where a (re)subscription resumes: the id up to which every event is handled or given up.
 	 */
 	long resumeAfter();

@@ -93,7 +93,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.status.starting(this.mode);
 		Duration watch = Duration.ofMillis(Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4)));
 		this.loop.scheduleWithFixedDelay(this::watch, watch);
-		// Gaps are given up by their own age on the loop's clock; the list is asked for them every poll interval.
+		// Gaps are given up only by the list, asked for them every poll interval (see LogCatchUp).
 		this.loop.scheduleWithFixedDelay(this::fillGaps, this.settings.pollInterval());
 		this.loop.execute(this::verify);
 	}
@@ -374,7 +374,6 @@ final class StreamMachine implements LiveFeed.Signals {
 	}
 
 	private void watch() {
-		this.log.closeExpiredGaps();
 		if (this.link == null) {
 			return;
 		}

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param highestId the highest event id accepted
  * @param lowWaterMark the id up to which every event is handled or given up; where a reconnect resumes
  * @param openGaps ids below the highest not seen yet, as ranges
- * @param closedGaps gaps given up since the start (rolled back, not visible to us, or late beyond gap-timeout)
+ * @param closedGaps gaps given up since the start (rolled back, not visible to us, or late beyond gaps.timeout)
  * @param queueDepth events waiting for their handlers
  * @param counts running totals
  */

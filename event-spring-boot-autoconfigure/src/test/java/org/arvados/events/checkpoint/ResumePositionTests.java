@@ -94,7 +94,7 @@ class ResumePositionTests {
 		this.ticker.advance(Duration.ofSeconds(50));
 		handle(4);
 		this.ticker.advance(Duration.ofSeconds(20));
-		assertThat(this.position.closeExpiredGaps()).as("only the gap at 1 is 60 s old").isEqualTo(1);
+		assertThat(giveUpExpired(this.position)).as("only the gap at 1 is 60 s old").isEqualTo(1);
 		assertThat(this.position.lowWaterMark()).isEqualTo(2);
 		assertThat(this.position.accept(3)).as("the gap at 3 is still open").isEqualTo(Acceptance.LATE);
 		assertThat(this.position.accept(1)).as("a commit after its gap closed is given up").isEqualTo(Acceptance.DUPLICATE);
@@ -107,9 +107,9 @@ class ResumePositionTests {
 		this.position.startAfter(0);
 		handle(2);
 		this.ticker.advance(Duration.ofSeconds(59));
-		assertThat(this.position.closeExpiredGaps()).isZero();
+		assertThat(giveUpExpired(this.position)).isZero();
 		this.ticker.advance(Duration.ofSeconds(1));
-		assertThat(this.position.closeExpiredGaps()).isEqualTo(1);
+		assertThat(giveUpExpired(this.position)).isEqualTo(1);
 	}
 
 	// Goes with the deprecated constructor: it takes a clock, and must not read it.
@@ -122,7 +122,7 @@ class ResumePositionTests {
 		onWallClock.accept(2);
 		onWallClock.handled(2);
 		wall.advance(Duration.ofHours(1)); // an NTP step, a VM resumed
-		assertThat(onWallClock.closeExpiredGaps()).isZero();
+		assertThat(giveUpExpired(onWallClock)).isZero();
 		assertThat(onWallClock.lowWaterMark()).isZero();
 	}
 
@@ -133,7 +133,7 @@ class ResumePositionTests {
 		this.ticker.advance(Duration.ofSeconds(59));
 		handle(5);
 		this.ticker.advance(Duration.ofSeconds(1));
-		assertThat(this.position.closeExpiredGaps()).isEqualTo(2);
+		assertThat(giveUpExpired(this.position)).isEqualTo(2);
 		assertThat(this.position.lowWaterMark()).isEqualTo(10);
 	}
 
@@ -222,6 +222,32 @@ class ResumePositionTests {
 			return this;
 		}
 
+	}
+
+	@Test
+	void aGapOutsideTheRangeAskedForStaysOpenHoweverOld() {
+		this.position.startAfter(0);
+		handle(2);
+		handle(4);
+		this.ticker.advance(Duration.ofHours(1));
+		assertThat(this.position.giveUpGaps(3, 3, this.position.nanoTime())).isEqualTo(1);
+		assertThat(this.position.openGapRanges(10)).containsExactly(new ResumePosition.Range(1, 1));
+	}
+
+	@Test
+	void aGapAskedForBeforeItExpiredStaysOpen() {
+		this.position.startAfter(0);
+		handle(2);
+		this.ticker.advance(Duration.ofSeconds(30));
+		long askedAt = this.position.nanoTime();
+		this.ticker.advance(Duration.ofSeconds(60));
+		assertThat(this.position.giveUpGaps(1, 1, askedAt)).as("asked at 30 s: the id may still commit").isZero();
+		assertThat(this.position.giveUpGaps(1, 1, this.position.nanoTime())).isEqualTo(1);
+	}
+
+	// As the catch-up does after the list answered for every id.
+	private static int giveUpExpired(ResumePosition position) {
+		return position.giveUpGaps(0, Long.MAX_VALUE, position.nanoTime());
 	}
 
 }

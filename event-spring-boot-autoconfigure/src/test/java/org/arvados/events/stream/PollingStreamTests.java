@@ -143,15 +143,24 @@ class PollingStreamTests {
 	}
 
 	@Test
-	void latestWithNothingInTheWindowDeliversOnlyEventsCreatedWithinIt() {
+	void latestWithAQuietFilterStartsAfterTheNewestEventOfAnyKindSoACheckpointKeepsARealPosition() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, POLLING, "arvados.events.polling.interval=50ms").run((context) -> {
-				Recorder recorder = awaitSubscribed(context);
-				LogEntry fresh = emit(cluster);
-				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
-				// Nothing to start after: the polls keep to the window rather than reading the whole log.
-				assertThat(cluster.listRequests().get(1).get("filters")).contains("[\"created_at\",\">=\",");
-			});
+			List<LogEntry> others = List.of(emit(cluster), emit(cluster));
+			runner(cluster, POLLING, "arvados.events.polling.interval=50ms",
+					"arvados.events.filters[0].attribute=event_type", "arvados.events.filters[0].operator=in",
+					"arvados.events.filters[0].operand=create")
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					assertThat(subscription.state().lowWaterMark()).as("not 0: a restart must not read the whole log")
+						.isEqualTo(others.get(1).id());
+					assertThat(cluster.listRequests().get(1)).containsEntry("order", "id desc")
+						.containsEntry("limit", "1")
+						.hasEntrySatisfying("filters", (filters) -> assertThat(filters).doesNotContain("event_type"));
+					LogEntry created = cluster.emit("create", FakeArvadosCluster.uuid("4zz18"), java.util.Map.of());
+					await().atMost(WAIT).until(() -> recorder.ids().contains(created.id()));
+					assertThat(recorder.ids()).containsExactly(created.id());
+				});
 		}
 	}
 
@@ -181,27 +190,31 @@ class PollingStreamTests {
 				List<LogEntry> emitted = LongStream.range(0, 20).mapToObj((i) -> emit(cluster)).toList();
 				await().atMost(WAIT).until(() -> recorder.ids().size() >= emitted.size());
 				assertThat(recorder.ids()).isEqualTo(ids(emitted));
-				assertThat(output).contains("Cannot poll through the logs list of " + cluster.endpoint())
+				assertThat(output).contains("Cannot read the logs list of " + cluster.endpoint())
 					.contains("500 Internal Server Error");
 			});
 		}
 	}
 
 	@Test
-	void aRevokedTokenIsReportedAndRetriedSlowly(CapturedOutput output) {
+	void aRevokedTokenIsAnErrorOnceAndIsCheckedOnTheBackOffWithoutPolling(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			runner(cluster, POLLING, "arvados.events.polling.interval=20ms").run((context) -> {
 				awaitSubscribed(context);
 				cluster.revokeToken();
 				await().atMost(WAIT).until(() -> output.getAll().contains("rejected the API token (HTTP 401)"));
-				int asked = cluster.listRequests().size();
+				int polled = cluster.listRequests().size();
+				int checked = cluster.currentUserRequests();
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				assertThat(subscription.state().connected()).isFalse();
 				assertThat(subscription.state().mode()).isEqualTo(TransportMode.POLLING);
-				// Polls every 20 ms and back-off up to 500 ms would ask several times in a second.
-				await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> cluster.listRequests().size() == asked);
-				assertThat(output).contains("Cannot poll: The cluster at " + cluster.endpoint()
-						+ " rejected the API token (HTTP 401); check arvados.events.token or ARVADOS_API_TOKEN");
+				// The token is asked about on the back-off (50 ms to 500 ms here); the list not at all meanwhile.
+				await().atMost(WAIT).until(() -> cluster.currentUserRequests() >= checked + 3);
+				assertThat(cluster.listRequests()).hasSize(polled);
+				assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ")))
+					.singleElement()
+					.satisfies((line) -> assertThat(line).contains("The cluster at " + cluster.endpoint()
+							+ " rejected the API token (HTTP 401); check arvados.events.token or ARVADOS_API_TOKEN"));
 			});
 		}
 	}

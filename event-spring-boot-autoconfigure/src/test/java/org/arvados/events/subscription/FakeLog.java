@@ -62,10 +62,6 @@ final class FakeLog implements LogList {
 	}
 
 	@Override
-	public void closeExpiredGaps() {
-	}
-
-	@Override
 	public long resumeAfter() {
 		return 0;
 	}

@@ -1,0 +1,71 @@
+package org.arvados.events.stream;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.arvados.events.stream.StreamTestSupport.Recorder;
+import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.test.FakeArvadosCluster;
+import org.arvados.events.test.LogEntry;
+import org.arvados.events.test.Transaction;
+import org.junit.jupiter.api.Test;
+
+import static org.arvados.events.stream.StreamTestSupport.WAIT;
+import static org.arvados.events.stream.StreamTestSupport.awaitSubscribed;
+import static org.arvados.events.stream.StreamTestSupport.cluster;
+import static org.arvados.events.stream.StreamTestSupport.emit;
+import static org.arvados.events.stream.StreamTestSupport.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A gap in the ids is given up only when the logs list, asked after {@code gaps.timeout}, answers without it:
+ * while the cluster cannot be asked, a late commit is kept for.
+ */
+class GapTests {
+
+	@Test
+	void aLateCommitDuringAnOutageLongerThanTheGapTimeoutIsStillDelivered() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.gaps.timeout=200ms",
+					"arvados.events.polling.interval=100ms")
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					Transaction slow = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+					LogEntry fast = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(fast.id()));
+					cluster.setRefuseConnections(true);
+					cluster.failListRequests(Integer.MAX_VALUE, 503);
+					cluster.dropConnections();
+					LogEntry late = slow.commit();
+					// Five gap timeouts without a list to ask: the gap stays open.
+					await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> subscription.state().openGaps() == 1);
+					cluster.failListRequests(0, 503);
+					cluster.setRefuseConnections(false);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(late.id()));
+					assertThat(recorder.ids()).containsExactly(fast.id(), late.id());
+				});
+		}
+	}
+
+	@Test
+	void aGapTheListDoesNotHaveIsGivenUpAfterTheTimeout() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.gaps.timeout=200ms",
+					"arvados.events.polling.interval=100ms")
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					Transaction rolledBack = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+					LogEntry after = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(after.id()));
+					rolledBack.rollback();
+					await().atMost(WAIT).until(() -> subscription.state().openGaps() == 0);
+					assertThat(subscription.state().lowWaterMark()).isEqualTo(after.id());
+					assertThat(subscription.state().closedGaps()).isEqualTo(1);
+				});
+		}
+	}
+
+}
