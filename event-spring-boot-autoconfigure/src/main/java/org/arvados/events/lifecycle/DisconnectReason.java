@@ -11,7 +11,7 @@ public enum DisconnectReason {
 	/** The WebSocket closed or broke. */
 	CLOSED(false),
 
-	/** No message, not even a keepalive, for {@code heartbeat-timeout}: a dead or half-open connection. */
+	/** No message, not even a keepalive, for {@code websocket.heartbeat-timeout}: a dead or half-open connection. */
 	SILENT(false),
 
 	/** The cluster has no usable WebSocket: none advertised, or one the token must not travel to. */

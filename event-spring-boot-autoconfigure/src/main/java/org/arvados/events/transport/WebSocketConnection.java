@@ -22,7 +22,7 @@ public final class WebSocketConnection implements WebSocketHandler {
 
 	/**
 	 * The most a connection keeps of the buffer that joins a message's parts once the message is done: one large
-	 * event must not hold up to {@code max-message-size} characters for the connection's life.
+	 * event must not hold up to {@code websocket.max-message-size} characters for the connection's life.
 	 */
 	static final int KEPT_BUFFER_CAPACITY = 1 << 20;
 
@@ -109,8 +109,8 @@ public final class WebSocketConnection implements WebSocketHandler {
 	}
 
 	private void reportOversized() {
-		logger.error("Skipped a message from " + this.description + " larger than max-message-size ("
-				+ this.maxMessageSize + " characters); raise arvados.events.max-message-size to receive it");
+		logger.error("Skipped a message from " + this.description + " larger than websocket.max-message-size ("
+				+ this.maxMessageSize + " characters); raise arvados.events.websocket.max-message-size to receive it");
 	}
 
 	@Override

@@ -4,7 +4,7 @@ import java.net.URI;
 
 /**
  * The cluster's discovery document has no usable {@code websocketUrl}: the cluster runs no WebSocket server, so only
- * polling can follow it (unless {@code arvados.events.websocket-url} names one).
+ * polling can follow it (unless {@code arvados.events.websocket.url} names one).
  */
 public class WebSocketNotAdvertisedException extends IllegalStateException {
 
