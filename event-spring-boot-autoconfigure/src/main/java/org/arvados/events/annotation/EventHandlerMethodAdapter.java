@@ -104,7 +104,8 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		try {
 			super.processEvent(event);
 		}
-		catch (RuntimeException ex) {
+		// An Error too (an assertion, a missing class in a handler): it belongs to this handler, not the dispatcher.
+		catch (RuntimeException | Error ex) {
 			ArvadosEvent failed = ArvadosEventApplicationEvents.payload(event);
 			if (failed == null) {
 				throw ex;
