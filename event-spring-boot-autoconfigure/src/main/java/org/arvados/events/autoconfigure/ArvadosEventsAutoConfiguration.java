@@ -1,7 +1,6 @@
 package org.arvados.events.autoconfigure;
 
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -109,12 +108,11 @@ public final class ArvadosEventsAutoConfiguration {
 		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), websocket.getUrl(),
 				details.insecure(), restClient);
 		LogsClient logsClient = new LogsClient(details.endpoint(), details.token(), restClient);
-		ResumePosition position = new ResumePosition(properties.getGaps().getTimeout(), properties.getGaps().getMax(),
-				Clock.systemUTC());
+		ResumePosition position = new ResumePosition(properties.getGaps().getTimeout(), properties.getGaps().getMax());
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
-				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment))
+				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment), Duration.ofSeconds(1))
 			.create();
 	}
 

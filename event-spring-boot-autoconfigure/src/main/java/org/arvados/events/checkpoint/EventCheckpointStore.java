@@ -1,24 +1,35 @@
 package org.arvados.events.checkpoint;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
- * Keeps the resume position (the low-water mark: every id up to it is handled) between runs.
- * Saved after the handlers of an event have returned, so a restart resumes at most a little early
- * (at-least-once), never late.
+ * Keeps the resume position between runs: the whole {@link Checkpoint} (the highest id handled and the gaps below
+ * it), so a restart repeats nothing handled before the last save. Saved after the handlers return, coalesced (one
+ * save at a time, at least every {@code checkpoint.interval}) and once more after the drain on stop: a restart
+ * after a crash repeats at most what was handled since the last save (at-least-once), never resumes late.
  */
 public interface EventCheckpointStore {
 
 	/**
 	 * The saved position.
-	 * @return the low-water mark, or empty when none was saved
+	 * @return the checkpoint, or empty when none was saved
+	 * @throws IllegalStateException if a checkpoint is saved but cannot be read: never start over silently
 	 */
-	OptionalLong load();
+	Optional<Checkpoint> load();
 
 	/**
-	 * Save the position.
-	 * @param lowWaterMark the id up to which every event is handled
+	 * Save the position. Called from one thread at a time.
+	 * @param checkpoint the position
+	 * @throws CheckpointConflictException if the store holds a position this instance did not write since it
+	 * last loaded or saved (another instance took over): it must stop following the stream
 	 */
-	void save(long lowWaterMark);
+	void save(Checkpoint checkpoint);
+
+	/**
+	 * Whether the position outlives the application: then {@code start-from} defaults to {@code checkpoint}.
+	 */
+	default boolean isDurable() {
+		return true;
+	}
 
 }

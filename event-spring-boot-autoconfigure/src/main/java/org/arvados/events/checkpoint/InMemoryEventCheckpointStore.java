@@ -1,7 +1,7 @@
 package org.arvados.events.checkpoint;
 
-import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The default store: keeps the position for the life of the application only, so a restart
@@ -9,19 +9,21 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class InMemoryEventCheckpointStore implements EventCheckpointStore {
 
-	private static final long NONE = -1;
-
-	private final AtomicLong position = new AtomicLong(NONE);
+	private final AtomicReference<Checkpoint> position = new AtomicReference<>();
 
 	@Override
-	public OptionalLong load() {
-		long value = this.position.get();
-		return (value == NONE) ? OptionalLong.empty() : OptionalLong.of(value);
+	public Optional<Checkpoint> load() {
+		return Optional.ofNullable(this.position.get());
 	}
 
 	@Override
-	public void save(long lowWaterMark) {
-		this.position.set(lowWaterMark);
+	public void save(Checkpoint checkpoint) {
+		this.position.set(checkpoint);
+	}
+
+	@Override
+	public boolean isDurable() {
+		return false;
 	}
 
 }

@@ -1,6 +1,5 @@
 package org.arvados.events.checkpoint;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -83,18 +82,6 @@ public final class ResumePosition {
 	}
 
 	/**
-	 * A position whose gap ages are measured with {@link System#nanoTime()}: the clock is not read.
-	 * @param gapTimeout how long a gap stays open
-	 * @param maxGaps how many gaps at most
-	 * @param clock not used
-	 * @deprecated a wall clock can step; use {@link #ResumePosition(Duration, int)}
-	 */
-	@Deprecated(forRemoval = true)
-	public ResumePosition(Duration gapTimeout, int maxGaps, Clock clock) {
-		this(gapTimeout, maxGaps);
-	}
-
-	/**
 	 * Start after the given id: everything up to and including it counts as handled.
 	 * @param id the id to resume after
 	 */
@@ -102,6 +89,55 @@ public final class ResumePosition {
 		this.started = true;
 		this.highest = id;
 		this.gaps.clear();
+	}
+
+	/**
+	 * Start where a checkpoint says: after its highest id, with its gaps open again (their age starts now, so the
+	 * list is asked for them before they can be given up).
+	 * @param checkpoint the saved position
+	 */
+	public synchronized void restore(Checkpoint checkpoint) {
+		startAfter(checkpoint.highestId());
+		long now = this.nanoTime.getAsLong();
+		for (Range gap : checkpoint.gaps()) {
+			open(gap.from(), gap.to(), now);
+		}
+	}
+
+	/**
+	 * The position to save: the highest id, and as gaps the ids not seen and those seen but not handled yet. At
+	 * most {@code maxGaps} ranges: beyond that the highest id saved is lowered below the first range left out, so
+	 * a restart repeats what is above it rather than skip what was not handled.
+	 * @return the checkpoint
+	 */
+	public synchronized Checkpoint snapshot() {
+		List<Range> open = new ArrayList<>();
+		Iterator<Map.Entry<Long, Gap>> gaps = this.gaps.entrySet().iterator();
+		Iterator<Long> busy = this.inFlight.iterator();
+		Map.Entry<Long, Gap> gap = gaps.hasNext() ? gaps.next() : null;
+		Long id = busy.hasNext() ? busy.next() : null;
+		while (gap != null || id != null) {
+			Range next;
+			if (id == null || (gap != null && gap.getKey() < id)) {
+				next = new Range(gap.getKey(), gap.getValue().to());
+				gap = gaps.hasNext() ? gaps.next() : null;
+			}
+			else {
+				next = new Range(id, id);
+				id = busy.hasNext() ? busy.next() : null;
+			}
+			Range last = open.isEmpty() ? null : open.get(open.size() - 1);
+			if (last != null && next.from() <= last.to() + 1) {
+				open.set(open.size() - 1, new Range(last.from(), Math.max(last.to(), next.to())));
+			}
+			else if (open.size() == this.maxGaps) {
+				return new Checkpoint(next.from() - 1, open);
+			}
+			else {
+				open.add(next);
+			}
+		}
+		return new Checkpoint(this.highest, open);
 	}
 
 	/**

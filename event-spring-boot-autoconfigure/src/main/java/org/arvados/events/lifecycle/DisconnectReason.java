@@ -33,7 +33,13 @@ public enum DisconnectReason {
 	SWITCHING_TRANSPORT(false),
 
 	/** The thread that hands events to the handlers died. */
-	DISPATCHER_FAILED(true);
+	DISPATCHER_FAILED(true),
+
+	/**
+	 * The checkpoint store holds a newer position that another instance saved: this one lost the lead (or two
+	 * instances share a checkpoint key without leader election), and stops rather than handle events twice.
+	 */
+	CHECKPOINT_CONFLICT(true);
 
 	private final boolean needsAttention;
 

@@ -72,6 +72,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				this.positionLoaded = true;
 			}
 			this.intake.dispatcher().start();
+			this.intake.startSaving();
 			this.running = true;
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ ((this.settings.transport() == Transport.POLLING) ? "polling" : "websocket") + " ("

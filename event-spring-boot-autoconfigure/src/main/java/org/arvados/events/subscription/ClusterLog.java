@@ -50,9 +50,11 @@ final class ClusterLog implements LogList {
 		}
 	}
 
+	// Without a position (the newest id could not be asked) new events count from the first that arrives: there is
+	// nothing to catch up on, and reading from 0 would deliver the whole log.
 	@Override
 	public boolean catchUp(BooleanSupplier stillWanted) {
-		return this.catchUp.run(stillWanted);
+		return !this.intake.isPositionKnown() || this.catchUp.run(stillWanted);
 	}
 
 	@Override

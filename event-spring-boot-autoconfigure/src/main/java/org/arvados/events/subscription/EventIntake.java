@@ -1,6 +1,7 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -55,15 +56,13 @@ final class EventIntake {
 
 	private final List<EventFilter> filters;
 
-	private final EventCheckpointStore checkpointStore;
+	private final CheckpointSaver checkpoints;
 
 	private final EventDispatcher dispatcher;
 
 	private final SecretRedactor redactor;
 
 	private final EventDecoder decoder = new EventDecoder();
-
-	private final Object checkpointMonitor = new Object();
 
 	private final Object producerMonitor = new Object();
 
@@ -79,14 +78,13 @@ final class EventIntake {
 
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
-	private long savedMark = -1;
-
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
 			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
-			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath) {
+			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
+			Consumer<String> onFenced) {
 		this.position = position;
 		this.filters = filters;
-		this.checkpointStore = checkpointStore;
+		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
 		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
 				onDispatcherDeath);
@@ -95,10 +93,15 @@ final class EventIntake {
 	void loadPosition(StartFrom startFrom) {
 		switch (startFrom.kind()) {
 			case ID -> this.position.startAfter(startFrom.id() - 1);
-			case CHECKPOINT -> this.checkpointStore.load().ifPresent(this.position::startAfter);
+			case CHECKPOINT -> this.checkpoints.load();
 			case LATEST -> {
 			}
 		}
+	}
+
+	/** Save the position every checkpoint interval while it changes. */
+	void startSaving() {
+		this.checkpoints.start();
 	}
 
 	/**
@@ -184,6 +187,7 @@ final class EventIntake {
 				}
 			}
 		}
+		this.checkpoints.changed();
 	}
 
 	/**
@@ -208,6 +212,7 @@ final class EventIntake {
 			}
 			if (!matchesFilters(event)) {
 				this.position.handled(event.id());
+				this.checkpoints.changed();
 				return Outcome.NEW_EVENT;
 			}
 			this.backPressured = true;
@@ -244,7 +249,7 @@ final class EventIntake {
 		this.position.handled(event.id());
 		this.handled.incrementAndGet();
 		this.lastEvent = new SubscriptionState.LastEvent(event.id(), event.eventAt());
-		saveCheckpoint();
+		this.checkpoints.changed();
 	}
 
 	/**
@@ -294,24 +299,15 @@ final class EventIntake {
 				logger.debug("Gave up " + closed + " gap(s) in the event ids between " + from + " and " + to
 						+ ": the list does not have them after gaps.timeout");
 			}
-			saveCheckpoint();
+			this.checkpoints.changed();
 		}
 	}
 
+	/**
+	 * Save the position now, and no more every interval: after the drain on stop.
+	 */
 	void saveCheckpoint() {
-		synchronized (this.checkpointMonitor) {
-			long mark = this.position.lowWaterMark();
-			if (!this.position.isStarted() || mark == this.savedMark) {
-				return;
-			}
-			try {
-				this.checkpointStore.save(mark);
-				this.savedMark = mark;
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Cannot save the Arvados events checkpoint at id " + mark + ": " + ex.getMessage());
-			}
-		}
+		this.checkpoints.flush();
 	}
 
 	EventDispatcher dispatcher() {

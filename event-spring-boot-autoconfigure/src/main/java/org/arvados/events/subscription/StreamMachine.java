@@ -106,11 +106,16 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.status.changed(this.status.phase(), StreamPhase.STOPPED, this.mode, null, null);
 	}
 
-	/** The dispatching thread died: nothing can reach the handlers any more. */
-	void dispatcherDied(String cause) {
+	/**
+	 * Stop for good, for a reason only a person can fix: the dispatching thread died, or another instance saved a
+	 * newer position.
+	 * @param reason why
+	 * @param cause for people
+	 */
+	void fail(DisconnectReason reason, String cause) {
 		this.loop.execute(() -> {
 			this.feed.close();
-			enter(StreamPhase.FAILED, DisconnectReason.DISPATCHER_FAILED, cause);
+			enter(StreamPhase.FAILED, reason, cause);
 			this.running = false;
 			this.loop.shutdown();
 		});

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
@@ -31,11 +32,13 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param publisher publishes the events and the lifecycle events
  * @param errorHandler decides about handler failures
  * @param stopTimeout how long a stop waits for the handlers
+ * @param checkpointInterval how often the position is saved while it changes
  */
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
 		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
-		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout) {
+		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
+		Duration checkpointInterval) {
 
 	/**
 	 * A new subscription, not started.
@@ -48,7 +51,13 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 				this.queueCapacity, this.publisher, this.errorHandler, redactor, (death) -> {
 					StreamMachine built = machineOnceBuilt.get();
 					if (built != null) {
-						built.dispatcherDied("The thread that hands events to the handlers died: " + redactor.describe(death));
+						built.fail(DisconnectReason.DISPATCHER_FAILED,
+								"The thread that hands events to the handlers died: " + redactor.describe(death));
+					}
+				}, this.checkpointInterval, (conflict) -> {
+					StreamMachine built = machineOnceBuilt.get();
+					if (built != null) {
+						built.fail(DisconnectReason.CHECKPOINT_CONFLICT, conflict);
 					}
 				});
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);

@@ -2,6 +2,7 @@ package org.arvados.events.checkpoint;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
@@ -110,20 +111,6 @@ class ResumePositionTests {
 		assertThat(giveUpExpired(this.position)).isZero();
 		this.ticker.advance(Duration.ofSeconds(1));
 		assertThat(giveUpExpired(this.position)).isEqualTo(1);
-	}
-
-	// Goes with the deprecated constructor: it takes a clock, and must not read it.
-	@Test
-	@SuppressWarnings("removal")
-	void aStepOfTheWallClockClosesNoGap() {
-		MutableClock wall = new MutableClock();
-		ResumePosition onWallClock = new ResumePosition(Duration.ofSeconds(60), 100, wall);
-		onWallClock.startAfter(0);
-		onWallClock.accept(2);
-		onWallClock.handled(2);
-		wall.advance(Duration.ofHours(1)); // an NTP step, a VM resumed
-		assertThat(giveUpExpired(onWallClock)).isZero();
-		assertThat(onWallClock.lowWaterMark()).isZero();
 	}
 
 	@Test
@@ -243,6 +230,40 @@ class ResumePositionTests {
 		this.ticker.advance(Duration.ofSeconds(60));
 		assertThat(this.position.giveUpGaps(1, 1, askedAt)).as("asked at 30 s: the id may still commit").isZero();
 		assertThat(this.position.giveUpGaps(1, 1, this.position.nanoTime())).isEqualTo(1);
+	}
+
+	@Test
+	void aSnapshotHoldsTheGapsAndTheIdsStillInTheHandlersAndRestoresToTheSamePosition() {
+		this.position.startAfter(0);
+		handle(2);
+		this.position.accept(3);
+		handle(5);
+		handle(9);
+		assertThat(this.position.snapshot())
+			.isEqualTo(new Checkpoint(9, List.of(new ResumePosition.Range(1, 1), new ResumePosition.Range(3, 4),
+					new ResumePosition.Range(6, 8))));
+		ResumePosition restored = new ResumePosition(Duration.ofSeconds(60), 100, this.ticker);
+		restored.restore(Checkpoint.parse(this.position.snapshot().toJson()));
+		assertThat(restored.lowWaterMark()).isZero();
+		assertThat(restored.accept(2)).as("handled before the save").isEqualTo(Acceptance.DUPLICATE);
+		assertThat(restored.accept(3)).as("in the handlers at the save").isEqualTo(Acceptance.LATE);
+		assertThat(restored.accept(7)).isEqualTo(Acceptance.LATE);
+		assertThat(restored.accept(10)).isEqualTo(Acceptance.NEW);
+	}
+
+	@Test
+	void aSnapshotBeyondMaxGapsLowersTheHighestRatherThanSkipAnything() {
+		ResumePosition small = new ResumePosition(Duration.ofSeconds(60), 2, this.ticker);
+		small.startAfter(0);
+		for (long id = 1; id <= 5; id++) {
+			small.accept(id);
+			if (id % 2 == 0) {
+				small.handled(id);
+			}
+		}
+		// 1, 3 and 5 are in the handlers: three ranges, one more than max-gaps; 5 is left for the restart to repeat.
+		assertThat(small.snapshot()).isEqualTo(new Checkpoint(4,
+				List.of(new ResumePosition.Range(1, 1), new ResumePosition.Range(3, 3))));
 	}
 
 	// As the catch-up does after the list answered for every id.

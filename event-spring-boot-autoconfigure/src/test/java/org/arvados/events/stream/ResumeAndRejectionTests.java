@@ -2,12 +2,13 @@ package org.arvados.events.stream;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
@@ -90,13 +91,13 @@ class ResumeAndRejectionTests {
 	void withoutAnAnswerFromTheApiNewEventsCountFromTheFirstOne(CapturedOutput output) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			emit(cluster);
-			cluster.failListRequests(1, 401);
+			cluster.failListRequests(1, 500);
 			runner(cluster).run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry fresh = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
 				assertThat(recorder.ids()).containsExactly(fresh.id());
-				assertThat(output).contains("for the newest event id (").contains("401");
+				assertThat(output).contains("for the newest event id (").contains("500");
 			});
 		}
 	}
@@ -154,13 +155,13 @@ class ResumeAndRejectionTests {
 		final List<Long> saved = new CopyOnWriteArrayList<>();
 
 		@Override
-		public OptionalLong load() {
-			return OptionalLong.empty();
+		public Optional<Checkpoint> load() {
+			return Optional.empty();
 		}
 
 		@Override
-		public void save(long lowWaterMark) {
-			this.saved.add(lowWaterMark);
+		public void save(Checkpoint checkpoint) {
+			this.saved.add(checkpoint.lowWaterMark());
 		}
 
 	}

@@ -103,7 +103,7 @@ class TlsStreamTests {
 				.run((context) -> assertThat(context).hasFailed()
 					.getFailure()
 					.rootCause()
-					.hasMessageContaining("Set either arvados.events.ssl.bundle or arvados.events.insecure=true"));
+					.hasMessageContaining("set either arvados.events.ssl.bundle or arvados.events.insecure=true"));
 		}
 	}
 

@@ -250,7 +250,7 @@ class WebSocketStreamTests {
 				LogEntry small = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(small.id()));
 				assertThat(recorder.ids()).containsExactly(small.id());
-				assertThat(output).contains("larger than max-message-size");
+				assertThat(output).contains("larger than websocket.max-message-size");
 			});
 		}
 	}

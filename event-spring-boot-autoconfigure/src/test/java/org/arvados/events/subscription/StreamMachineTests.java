@@ -399,7 +399,7 @@ class StreamMachineTests {
 	void aDeadDispatcherFailsTheStream() {
 		start(Transport.AUTO);
 		goLive();
-		this.machine.dispatcherDied("OutOfMemoryError in a listener");
+		this.machine.fail(DisconnectReason.DISPATCHER_FAILED, "OutOfMemoryError in a listener");
 		this.loop.runDue();
 		assertThat(phase()).isEqualTo(StreamPhase.FAILED);
 		assertThat(this.status.reason()).isEqualTo(DisconnectReason.DISPATCHER_FAILED);

@@ -1,0 +1,145 @@
+package org.arvados.events.subscription;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.arvados.events.checkpoint.Checkpoint;
+import org.arvados.events.checkpoint.CheckpointConflictException;
+import org.arvados.events.checkpoint.EventCheckpointStore;
+import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.transport.SecretRedactor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Saves the {@link ResumePosition} to the {@link EventCheckpointStore} on a thread of its own: once per
+ * {@code checkpoint.interval} while the position changes, one save at a time, and once more on demand after the
+ * drain on stop. The dispatching thread only marks the position changed (one volatile write per event), so a slow
+ * store never slows the stream to its own pace; a crash repeats at most one interval's events.
+ * <p>
+ * A store that refuses the save because another instance wrote a newer position (compare-and-set) fences this one
+ * off: it saves no more until it loads again, and says so.
+ */
+final class CheckpointSaver {
+
+	private static final Log logger = LogFactory.getLog(CheckpointSaver.class);
+
+	private final ResumePosition position;
+
+	private final EventCheckpointStore store;
+
+	private final Duration interval;
+
+	private final SecretRedactor redactor;
+
+	private final Consumer<String> onFenced;
+
+	private final Object saveMonitor = new Object();
+
+	private volatile boolean changed;
+
+	private @Nullable Checkpoint saved;
+
+	private boolean fenced;
+
+	private @Nullable ScheduledExecutorService timer;
+
+	/**
+	 * @param position what to save
+	 * @param store where
+	 * @param interval how often at most while it changes
+	 * @param redactor keeps the token out of messages
+	 * @param onFenced told when another instance saved a newer position
+	 */
+	CheckpointSaver(ResumePosition position, EventCheckpointStore store, Duration interval, SecretRedactor redactor,
+			Consumer<String> onFenced) {
+		this.position = position;
+		this.store = store;
+		this.interval = interval;
+		this.redactor = redactor;
+		this.onFenced = onFenced;
+	}
+
+	/**
+	 * Load the saved position into the resume position; from now on, saves compare against it.
+	 * @return whether one was saved
+	 */
+	boolean load() {
+		synchronized (this.saveMonitor) {
+			Checkpoint loaded = this.store.load().orElse(null);
+			this.fenced = false;
+			this.saved = loaded;
+			if (loaded != null) {
+				this.position.restore(loaded);
+			}
+			return loaded != null;
+		}
+	}
+
+	/** Start saving every interval. */
+	synchronized void start() {
+		if (this.timer == null) {
+			ScheduledExecutorService saving = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "arvados-events-checkpoint");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long nanos = this.interval.toNanos();
+			saving.scheduleWithFixedDelay(this::saveIfChanged, nanos, nanos, TimeUnit.NANOSECONDS);
+			this.timer = saving;
+		}
+	}
+
+	/** The position moved: the next tick saves it. */
+	void changed() {
+		this.changed = true;
+	}
+
+	/**
+	 * Stop the timer, and save now what changed: after the drain on stop.
+	 */
+	void flush() {
+		ScheduledExecutorService saving;
+		synchronized (this) {
+			saving = this.timer;
+			this.timer = null;
+		}
+		if (saving != null) {
+			saving.shutdown();
+		}
+		saveIfChanged();
+	}
+
+	private void saveIfChanged() {
+		synchronized (this.saveMonitor) {
+			if (!this.changed || this.fenced || !this.position.isStarted()) {
+				return;
+			}
+			this.changed = false;
+			Checkpoint checkpoint = this.position.snapshot();
+			if (checkpoint.equals(this.saved)) {
+				return;
+			}
+			try {
+				this.store.save(checkpoint);
+				this.saved = checkpoint;
+			}
+			catch (CheckpointConflictException ex) {
+				this.fenced = true;
+				String message = "Stopped saving the Arvados events position: " + this.redactor.redact(ex.getMessage());
+				logger.error(message);
+				this.onFenced.accept(message);
+			}
+			catch (RuntimeException ex) {
+				this.changed = true;
+				logger.warn("Cannot save the Arvados events position (after id " + checkpoint.lowWaterMark() + "): "
+						+ this.redactor.describe(ex) + "; trying again in " + this.interval.toMillis() + " ms");
+			}
+		}
+	}
+
+}
