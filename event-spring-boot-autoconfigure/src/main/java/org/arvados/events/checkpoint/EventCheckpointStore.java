@@ -13,7 +13,8 @@ public interface EventCheckpointStore {
 	/**
 	 * The saved position.
 	 * @return the checkpoint, or empty when none was saved
-	 * @throws IllegalStateException if a checkpoint is saved but cannot be read: never start over silently
+	 * @throws CheckpointUnreadableException if a checkpoint is saved but cannot be read: never start over silently
+	 * @throws RuntimeException if the store cannot be asked now (it is asked again on the reconnect back-off)
 	 */
 	Optional<Checkpoint> load();
 

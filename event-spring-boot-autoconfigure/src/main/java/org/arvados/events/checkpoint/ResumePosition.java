@@ -98,6 +98,7 @@ public final class ResumePosition {
 	 */
 	public synchronized void restore(Checkpoint checkpoint) {
 		startAfter(checkpoint.highestId());
+		this.inFlight.clear();
 		long now = this.nanoTime.getAsLong();
 		for (Range gap : checkpoint.gaps()) {
 			open(gap.from(), gap.to(), now);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.SubscriptionState;
 
@@ -18,9 +19,9 @@ import org.springframework.boot.health.contributor.Status;
  * <li>DOWN at once when waiting will not help (the API rejects the token, the endpoint is not an Arvados API, the
  * dispatching thread died), or when nothing has flowed for {@code down-after};</li>
  * <li>UNKNOWN while connecting or reconnecting, before that;</li>
- * <li>OUT_OF_SERVICE once stopped.</li>
+ * <li>OUT_OF_SERVICE once stopped, UP while standing by for a leader election.</li>
  * </ul>
- * Details: {@code phase}, {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
+ * Details: {@code role} (with a leader election), {@code phase}, {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
  * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code reason} (why events do not flow), {@code lastError}. None of
  * them carries the token.
  */
@@ -51,7 +52,11 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		SubscriptionState state = this.subscription.state();
 		Instant now = this.clock.instant();
-		builder.status(status(state, now))
+		builder.status(status(state, now));
+		if (state.role() != null) {
+			builder.withDetail("role", state.role().name().toLowerCase());
+		}
+		builder
 			.withDetail("phase", state.phase().name().toLowerCase())
 			.withDetail("mode", state.mode().name().toLowerCase())
 			.withDetail("connected", state.connected())
@@ -75,7 +80,8 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 
 	private Status status(SubscriptionState state, Instant now) {
 		if (!state.running()) {
-			return Status.OUT_OF_SERVICE;
+			// A standby is ready to take over: healthy.
+			return (state.role() == StreamRole.STANDBY) ? Status.UP : Status.OUT_OF_SERVICE;
 		}
 		if (state.reason() != null && state.reason().needsAttention()) {
 			return Status.DOWN;

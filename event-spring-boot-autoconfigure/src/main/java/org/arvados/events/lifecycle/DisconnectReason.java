@@ -29,6 +29,9 @@ public enum DisconnectReason {
 	/** The endpoint answers, but not as an Arvados API server: a wrong endpoint. */
 	NOT_AN_ARVADOS_API(true),
 
+	/** The checkpoint store cannot be read yet (a database that is down): the stream waits for the saved position. */
+	CHECKPOINT_UNAVAILABLE(false),
+
 	/** The stream changes transport. */
 	SWITCHING_TRANSPORT(false),
 

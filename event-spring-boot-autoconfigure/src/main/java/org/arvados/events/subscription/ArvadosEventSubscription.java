@@ -11,6 +11,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.lifecycle.SubscriptionStartedEvent;
+import org.arvados.events.lifecycle.StreamRole;
+import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +51,10 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile boolean running;
 
+	private volatile boolean autoStartup = true;
+
+	private volatile @Nullable StreamRole role;
+
 	private boolean positionLoaded;
 
 	ArvadosEventSubscription(SubscriptionSettings settings, EventIntake intake, StreamStatus status,
@@ -67,7 +73,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			if (this.running) {
 				return;
 			}
-			if (!this.positionLoaded) {
+			// From a checkpoint at every start: with several instances, another may have moved it meanwhile.
+			if (!this.positionLoaded || this.settings.startFrom().kind() == StartFrom.Kind.CHECKPOINT) {
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
@@ -148,6 +155,48 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		return this.running;
 	}
 
+	/**
+	 * Whether the application context starts it; not when a leader election does.
+	 */
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/**
+	 * Let the application context start it (the default), or leave that to a leader election.
+	 * @param autoStartup whether the context starts it
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Leave the start to a leader election: stand by until it grants this instance the lead.
+	 */
+	public void awaitLeadership() {
+		this.autoStartup = false;
+		this.role = StreamRole.STANDBY;
+	}
+
+	/**
+	 * Follow the stream as the leader, or stand by: start or stop, and say so.
+	 * @param role the role this instance has been given
+	 */
+	public void takeRole(StreamRole role) {
+		if (role == StreamRole.LEADER) {
+			this.role = role;
+			logger.info("This instance leads: it follows the Arvados events of " + this.settings.endpoint());
+			start();
+		}
+		else {
+			logger.info("This instance stands by: another follows the Arvados events of " + this.settings.endpoint());
+			stop();
+			this.role = role;
+		}
+		this.status.publish(new StreamRoleChangedEvent(this, role));
+	}
+
 	// Runs after the lifecycle processor gave up waiting for the drain (abandon what is still queued), or
 	// when the context failed to start after this bean had started (nothing stopped it then).
 	@Override
@@ -169,7 +218,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * A snapshot of the subscription's state, for health and tests; reads no I/O.
 	 */
 	public SubscriptionState state() {
-		return this.intake.state(this.running, this.status, this.machine.reconnects(), this.machine.switches());
+		return this.intake.state(this.running, this.role, this.status, this.machine.reconnects(),
+				this.machine.switches());
 	}
 
 	@Override

@@ -37,6 +37,7 @@ final class ClusterLog implements LogList {
 
 	@Override
 	public void verify() {
+		this.intake.loadPendingCheckpoint();
 		this.discovery.discover();
 		this.tokenVerifier.verify();
 	}

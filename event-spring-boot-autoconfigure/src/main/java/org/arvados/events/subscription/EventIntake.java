@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.checkpoint.CheckpointUnreadableException;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.checkpoint.ResumePosition.Acceptance;
@@ -19,6 +20,7 @@ import org.arvados.events.decode.ServerMessage;
 import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.transport.SecretRedactor;
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +78,8 @@ final class EventIntake {
 
 	private volatile boolean backPressured;
 
+	private volatile boolean checkpointPending;
+
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
@@ -93,9 +97,46 @@ final class EventIntake {
 	void loadPosition(StartFrom startFrom) {
 		switch (startFrom.kind()) {
 			case ID -> this.position.startAfter(startFrom.id() - 1);
-			case CHECKPOINT -> this.checkpoints.load();
+			case CHECKPOINT -> loadCheckpoint();
 			case LATEST -> {
 			}
+		}
+	}
+
+	// A checkpoint that cannot be read fails the start; a store that cannot be asked now is asked again before the
+	// stream starts, on the back-off (a database that is down at start-up).
+	private void loadCheckpoint() {
+		try {
+			this.checkpoints.load();
+			this.checkpointPending = false;
+		}
+		catch (CheckpointUnreadableException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			this.checkpointPending = true;
+			logger.warn("Cannot load the saved Arvados events position yet (" + this.redactor.describe(ex)
+					+ "); the stream waits for it");
+		}
+	}
+
+	/**
+	 * Load the saved position if the start could not.
+	 * @throws CheckpointUnavailableException if it still cannot be read
+	 */
+	void loadPendingCheckpoint() {
+		if (this.checkpointPending) {
+			try {
+				this.checkpoints.load();
+			}
+			catch (CheckpointUnreadableException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				throw new CheckpointUnavailableException(ex);
+			}
+			this.checkpointPending = false;
+			logger.info("Loaded the saved Arvados events position: resuming after id " + this.position.lowWaterMark());
 		}
 	}
 
@@ -317,8 +358,9 @@ final class EventIntake {
 	/**
 	 * The state as far as the intake knows it; the subscription adds how the stream is connected.
 	 */
-	SubscriptionState state(boolean running, StreamStatus status, long reconnects, long transportSwitches) {
-		return new SubscriptionState(running, status.phase(), status.mode(), status.isFlowing(),
+	SubscriptionState state(boolean running, @Nullable StreamRole role, StreamStatus status, long reconnects,
+			long transportSwitches) {
+		return new SubscriptionState(running, role, status.phase(), status.mode(), status.isFlowing(),
 				status.notFlowingSince(), status.reason(), status.lastError(), this.lastEvent, this.position.highestId(),
 				this.position.lowWaterMark(), this.position.openGaps(), this.position.closedGaps(),
 				this.dispatcher.queueDepth(), new SubscriptionState.Counts(this.received.get(), this.handled.get(),

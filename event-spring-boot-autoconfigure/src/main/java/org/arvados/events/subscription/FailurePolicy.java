@@ -57,6 +57,11 @@ final class FailurePolicy {
 			return new Decision(DisconnectReason.NOT_AN_ARVADOS_API, String.valueOf(failure.getMessage()),
 					wait(DisconnectReason.NOT_AN_ARVADOS_API), true);
 		}
+		if (failure instanceof CheckpointUnavailableException) {
+			return new Decision(DisconnectReason.CHECKPOINT_UNAVAILABLE, "Cannot load the saved position ("
+					+ this.redactor.describe(failure.getCause()) + ")", wait(DisconnectReason.CHECKPOINT_UNAVAILABLE),
+					false);
+		}
 		String what = verifying ? "reach the API of " : "read the logs list of ";
 		return new Decision(DisconnectReason.LIST_FAILED,
 				"Cannot " + what + this.endpoint + " (" + this.redactor.describe(failure) + ")",

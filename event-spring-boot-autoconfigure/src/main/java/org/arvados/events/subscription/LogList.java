@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
 interface LogList {
 
 	/**
-	 * Check that the endpoint is an Arvados API and that it takes the token.
+	 * Check that the endpoint is an Arvados API and that it takes the token; and load the saved position, if the
+	 * start could not.
 	 */
 	void verify();
 

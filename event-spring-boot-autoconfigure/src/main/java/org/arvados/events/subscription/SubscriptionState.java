@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamPhase;
+import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.TransportMode;
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of an {@link ArvadosEventSubscription}, taken without I/O.
  *
  * @param running whether the subscription is started
+ * @param role with a leader election, whether this instance leads or stands by; {@code null} without one
  * @param phase where the stream is in its life
  * @param mode the transport in use or being tried
  * @param connected whether events are flowing: a WebSocket caught up and live, or the last poll succeeded
@@ -26,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param queueDepth events waiting for their handlers
  * @param counts running totals
  */
-public record SubscriptionState(boolean running, StreamPhase phase, TransportMode mode, boolean connected,
+public record SubscriptionState(boolean running, @Nullable StreamRole role, StreamPhase phase, TransportMode mode, boolean connected,
 		@Nullable Instant notConnectedSince, @Nullable DisconnectReason reason, @Nullable String lastError,
 		@Nullable LastEvent lastEvent, long highestId, long lowWaterMark, int openGaps, long closedGaps,
 		int queueDepth, Counts counts) {
