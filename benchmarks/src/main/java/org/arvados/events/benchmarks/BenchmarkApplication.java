@@ -32,13 +32,12 @@ public class BenchmarkApplication {
 	}
 
 	/**
-	 * Properties that point the starter at a blast server's WebSocket. The REST API is on port 9, where nothing
-	 * listens: the start is "latest" without a known id, so the live path alone is measured (the blast server
-	 * serves one connection, which a catch-up must not take).
+	 * Properties that point the starter at a blast server's WebSocket. The REST API is a stub with an empty log, so
+	 * the live path alone is measured (the blast server serves one connection, which a catch-up must not take).
 	 * @param port the loopback port of the WebSocket server
 	 */
 	static Map<String, String> webSocket(int port) {
-		return Map.of("arvados.events.endpoint", "http://127.0.0.1:9", "arvados.events.token", "benchmark",
+		return Map.of("arvados.events.endpoint", StubApi.endpoint(), "arvados.events.token", "benchmark",
 				"arvados.events.websocket.url", "ws://127.0.0.1:" + port + "/websocket", "arvados.events.transport",
 				"websocket", "logging.level.org.arvados.events", "ERROR");
 	}
