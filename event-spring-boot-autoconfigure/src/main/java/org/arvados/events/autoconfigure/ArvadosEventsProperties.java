@@ -1,6 +1,7 @@
 package org.arvados.events.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,8 @@ public class ArvadosEventsProperties implements Validator {
 	private final Health health = new Health();
 
 	private final Ssl ssl = new Ssl();
+
+	private final Checkpoint checkpoint = new Checkpoint();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -191,9 +194,13 @@ public class ArvadosEventsProperties implements Validator {
 		return this.ssl;
 	}
 
+	public Checkpoint getCheckpoint() {
+		return this.checkpoint;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
-		return type == ArvadosEventsProperties.class || type == Reconnect.class;
+		return type == ArvadosEventsProperties.class || type == Reconnect.class || type == Checkpoint.class;
 	}
 
 	// Boot validates each object once it is bound; an error on one of its own fields gets that field's origin.
@@ -209,6 +216,11 @@ public class ArvadosEventsProperties implements Validator {
 				&& reconnect.getMaxInterval().compareTo(reconnect.getInitialInterval()) < 0) {
 			errors.rejectValue("maxInterval", "range",
 					"must not be below initial-interval (" + reconnect.getInitialInterval().toMillis() + "ms)");
+		}
+		else if (target instanceof Checkpoint checkpoint && checkpoint.getFile() != null
+				&& checkpoint.getStore() != null) {
+			errors.rejectValue("store", "conflict", "set either arvados.events.checkpoint.file or "
+					+ "arvados.events.checkpoint.store, not both (a file is a store of its own)");
 		}
 	}
 
@@ -561,6 +573,96 @@ public class ArvadosEventsProperties implements Validator {
 
 		public void setDownAfter(Duration downAfter) {
 			this.downAfter = positive(downAfter);
+		}
+
+	}
+
+	/**
+	 * Where the resume position is kept between runs. With a durable store, start-from defaults to 'checkpoint'.
+	 */
+	public static class Checkpoint {
+
+		/**
+		 * File that keeps the position, e.g. /var/lib/app/arvados-events.checkpoint. Setting it selects the file
+		 * store; blank means not set. Written to a temporary file and renamed; locked while the application runs,
+		 * so one process uses it at a time.
+		 */
+		private @Nullable Path file;
+
+		/**
+		 * Which store keeps the position when no file is set: 'memory' (for the life of the application) or
+		 * 'jdbc' (the application's Spring Integration ConcurrentMetadataStore, else a JdbcMetadataStore on its
+		 * DataSource, table INT_METADATA_STORE). Defaults to 'memory'.
+		 */
+		private @Nullable Store store;
+
+		/**
+		 * Key of the position in the metadata store. Defaults to spring.application.name, else 'arvados-events'.
+		 * Instances that share a key share the position.
+		 */
+		private @Nullable String key;
+
+		/**
+		 * Longest time between saves of the position while events are handled. Saves are coalesced: one at a
+		 * time, and once more when the subscription stops.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		public @Nullable Path getFile() {
+			return this.file;
+		}
+
+		public void setFile(@Nullable Path file) {
+			// Boot's binder leaves an unresolvable placeholder as it is: a file named ${CHECKPOINT_FILE} is a mistake.
+			if (file != null && file.toString().contains("${")) {
+				throw new IllegalArgumentException("a ${…} placeholder that nothing resolved");
+			}
+			this.file = file;
+		}
+
+		public @Nullable Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(@Nullable Store store) {
+			this.store = store;
+		}
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			if (key != null && !StringUtils.hasText(key)) {
+				throw new IllegalArgumentException("must not be blank");
+			}
+			this.key = key;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = positive(interval);
+		}
+
+		/**
+		 * The stores {@code arvados.events.checkpoint.store} names.
+		 */
+		public enum Store {
+
+			/**
+			 * In memory, for the life of the application.
+			 */
+			MEMORY,
+
+			/**
+			 * A Spring Integration {@code ConcurrentMetadataStore}: the application's own, else a
+			 * {@code JdbcMetadataStore} on its {@code DataSource}.
+			 */
+			JDBC
+
 		}
 
 	}

@@ -1,0 +1,205 @@
+package org.arvados.events.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps the position in a file, for one process at a time. A save writes {@code <file>.tmp}, forces it to disk,
+ * renames it over the file atomically and forces the folder, so the file always holds a whole checkpoint: the old
+ * one or the new one. {@code <file>.lock} is locked from construction until {@link #close()}; a second process (or a
+ * second store in this one) that opens the same file is refused.
+ */
+public class FileEventCheckpointStore implements EventCheckpointStore, AutoCloseable {
+
+	private final Path file;
+
+	private final Path temporary;
+
+	private final FileChannel lockChannel;
+
+	private final FileLock lock;
+
+	private boolean closed;
+
+	/**
+	 * Open the store and lock it.
+	 * @param file the file that keeps the position; its folder is created if missing
+	 * @throws IllegalStateException if another process or another store in this one holds the file
+	 * @throws UncheckedIOException if the folder or the lock file cannot be created
+	 */
+	public FileEventCheckpointStore(Path file) {
+		this.file = file.toAbsolutePath().normalize();
+		Path folder = this.file.getParent();
+		this.temporary = folder.resolve(this.file.getFileName() + ".tmp");
+		Path lockFile = folder.resolve(this.file.getFileName() + ".lock");
+		try {
+			Files.createDirectories(folder);
+			this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open the lock file " + lockFile
+					+ " of the Arvados events checkpoint: " + ex, ex);
+		}
+		this.lock = lock(this.lockChannel, lockFile);
+	}
+
+	private FileLock lock(FileChannel channel, Path lockFile) {
+		String inUse = "The Arvados events checkpoint file " + this.file + " is in use by ";
+		String why = " (its lock " + lockFile + " is held): two instances must not share one checkpoint file";
+		try {
+			FileLock held = channel.tryLock();
+			if (held != null) {
+				return held;
+			}
+			closeQuietly(channel);
+			throw new IllegalStateException(inUse + "another process" + why);
+		}
+		catch (OverlappingFileLockException ex) {
+			closeQuietly(channel);
+			throw new IllegalStateException(inUse + "another store in this process" + why);
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
+			throw new UncheckedIOException("Cannot lock " + lockFile + " for the Arvados events checkpoint: " + ex,
+					ex);
+		}
+	}
+
+	/**
+	 * The file that keeps the position.
+	 * @return its absolute path
+	 */
+	public Path getFile() {
+		return this.file;
+	}
+
+	/**
+	 * {@inheritDoc} A missing file is no checkpoint; a left-over {@code <file>.tmp} (a save cut short) is ignored.
+	 * @throws IllegalStateException if the file exists but cannot be read or holds no checkpoint
+	 */
+	@Override
+	public synchronized Optional<Checkpoint> load() {
+		assertOpen();
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.decode(ByteBuffer.wrap(Files.readAllBytes(this.file)))
+				.toString();
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (CharacterCodingException ex) {
+			throw unreadable("it is not UTF-8 text");
+		}
+		catch (IOException ex) {
+			throw unreadable("it cannot be read (" + ex + ")");
+		}
+		try {
+			return Optional.of(Checkpoint.parse(text));
+		}
+		catch (IllegalArgumentException ex) {
+			throw unreadable(ex.getMessage());
+		}
+	}
+
+	private IllegalStateException unreadable(@Nullable String problem) {
+		return new IllegalStateException("The Arvados events checkpoint file " + this.file + " is unusable: " + problem
+				+ ". Not starting rather than resuming at the wrong place: delete it to start from "
+				+ "arvados.events.start-from.");
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws CheckpointStoreUnavailableException if it could not be written (a full disk): the file then still
+	 * holds the previous checkpoint
+	 */
+	@Override
+	public synchronized void save(Checkpoint checkpoint) {
+		assertOpen();
+		ByteBuffer bytes = ByteBuffer.wrap(checkpoint.toJson().getBytes(StandardCharsets.UTF_8));
+		try {
+			try (FileChannel out = FileChannel.open(this.temporary, StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+				while (bytes.hasRemaining()) {
+					out.write(bytes);
+				}
+				out.force(true);
+			}
+			Files.move(this.temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint: "
+					+ this.file.getParent() + " does not support an atomic rename", ex);
+		}
+		catch (IOException ex) {
+			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint to " + this.file
+					+ ": " + ex, ex);
+		}
+		forceFolder();
+	}
+
+	// The rename is durable once the folder's entry is; Windows cannot open a folder as a channel, and needs not.
+	private void forceFolder() {
+		try (FileChannel folder = FileChannel.open(this.file.getParent(), StandardOpenOption.READ)) {
+			folder.force(true);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// Not possible on this platform: the rename is as durable as it allows.
+		}
+	}
+
+	/**
+	 * Release the lock: another process may use the file from now on.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			this.lock.release();
+		}
+		catch (IOException ex) {
+			// Closing the channel below releases it as well.
+		}
+		closeQuietly(this.lockChannel);
+	}
+
+	private void assertOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The Arvados events checkpoint store on " + this.file + " is closed");
+		}
+	}
+
+	private static void closeQuietly(FileChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// Nothing to release beyond the channel.
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "FileEventCheckpointStore[" + this.file + "]";
+	}
+
+}
