@@ -118,8 +118,8 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 		}
 	}
 
-	private IllegalStateException unreadable(@Nullable String problem) {
-		return new IllegalStateException("The Arvados events checkpoint file " + this.file + " is unusable: " + problem
+	private CheckpointUnreadableException unreadable(@Nullable String problem) {
+		return new CheckpointUnreadableException("The Arvados events checkpoint file " + this.file + " is unusable: " + problem
 				+ ". Not starting rather than resuming at the wrong place: delete it to start from "
 				+ "arvados.events.start-from.");
 	}

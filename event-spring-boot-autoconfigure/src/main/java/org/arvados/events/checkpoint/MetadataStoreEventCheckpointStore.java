@@ -98,7 +98,7 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 			return Optional.of(Checkpoint.parse(value));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("The Arvados events checkpoint under key '" + this.key + "' in "
+			throw new CheckpointUnreadableException("The Arvados events checkpoint under key '" + this.key + "' in "
 					+ this.storeName + " is unusable: " + ex.getMessage() + ". Not starting rather than resuming at the "
 					+ "wrong place: remove it (for the JDBC store, DELETE FROM INT_METADATA_STORE WHERE METADATA_KEY = '"
 					+ this.key + "') to start from arvados.events.start-from.");
