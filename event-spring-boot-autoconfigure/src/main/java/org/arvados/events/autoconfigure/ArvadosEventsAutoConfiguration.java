@@ -16,6 +16,7 @@ import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionFactory;
 import org.arvados.events.subscription.SubscriptionSettings;
 import org.arvados.events.subscription.Transport;
@@ -101,7 +102,7 @@ public final class ArvadosEventsAutoConfiguration {
 		ArvadosEventsProperties.Polling polling = properties.getPolling();
 		long maxMessageSize = websocket.getMaxMessageSize().toBytes();
 		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
-				properties.toEventFilters(), properties.getStartFrom(), transport(properties, environment),
+				properties.toEventFilters(), startFrom(properties, checkpointStore), transport(properties, environment),
 				reconnectBackOff(properties.getReconnect()), websocket.getHeartbeatTimeout(), websocket.getAttempts(),
 				websocket.getRetryInterval(), polling.getInterval(), polling.getLimit(), polling.getInitialWindow());
 		RestClient restClient = restClient(details, sslBundles);
@@ -112,8 +113,18 @@ public final class ArvadosEventsAutoConfiguration {
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
-				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment), Duration.ofSeconds(1))
+				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment),
+				properties.getCheckpoint().getInterval())
 			.create();
+	}
+
+	// A durable store is there to resume from.
+	static StartFrom startFrom(ArvadosEventsProperties properties, EventCheckpointStore store) {
+		StartFrom startFrom = properties.getStartFrom();
+		if (startFrom != null) {
+			return startFrom;
+		}
+		return store.isDurable() ? StartFrom.CHECKPOINT : StartFrom.LATEST;
 	}
 
 	// The handlers get most of the lifecycle's shutdown phase to finish; the stop's callback runs before it ends.

@@ -65,9 +65,9 @@ public class ArvadosEventsProperties implements Validator {
 
 	/**
 	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest) or an
-	 * event id to start from.
+	 * event id to start from. Defaults to 'checkpoint' with a durable checkpoint store, else 'latest'.
 	 */
-	private StartFrom startFrom = StartFrom.LATEST;
+	private @Nullable StartFrom startFrom;
 
 	/**
 	 * Which transport carries the events: 'auto' (WebSocket, polling while the WebSocket is unavailable),
@@ -146,11 +146,11 @@ public class ArvadosEventsProperties implements Validator {
 		return this.filters.stream().map(Filter::toEventFilter).toList();
 	}
 
-	public StartFrom getStartFrom() {
+	public @Nullable StartFrom getStartFrom() {
 		return this.startFrom;
 	}
 
-	public void setStartFrom(StartFrom startFrom) {
+	public void setStartFrom(@Nullable StartFrom startFrom) {
 		this.startFrom = startFrom;
 	}
 

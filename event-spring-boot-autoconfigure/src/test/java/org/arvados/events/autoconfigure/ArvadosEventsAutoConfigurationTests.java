@@ -13,7 +13,6 @@ import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.subscription.ArvadosEventSubscription;
-import org.arvados.events.subscription.StartFrom;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -250,7 +249,7 @@ class ArvadosEventsAutoConfigurationTests {
 	void defaultsAreTheOnesTheReadmeDocuments() {
 		ArvadosEventsProperties properties = new ArvadosEventsProperties();
 		assertThat(properties.isEnabled()).isTrue();
-		assertThat(properties.getStartFrom()).isEqualTo(StartFrom.LATEST);
+		assertThat(properties.getStartFrom()).as("latest, or checkpoint with a durable store").isNull();
 		assertThat(properties.getWebsocket().getMaxMessageSize().toMegabytes()).isEqualTo(64);
 		assertThat(properties.getQueueCapacity()).isEqualTo(256);
 		assertThat(properties.getWebsocket().getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(150));
@@ -278,6 +277,31 @@ class ArvadosEventsAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().lowWaterMark())
 				.isEqualTo(41));
 		assertThat(store.load()).contains(Checkpoint.after(41));
+	}
+
+	@Test
+	void aDurableStoreMakesTheCheckpointWhereToStartByDefault() {
+		EventCheckpointStore durable = new InMemoryEventCheckpointStore() {
+
+			@Override
+			public boolean isDurable() {
+				return true;
+			}
+
+		};
+		durable.save(Checkpoint.after(41));
+		this.runner.withBean(EventCheckpointStore.class, () -> durable)
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().lowWaterMark())
+				.isEqualTo(41));
+	}
+
+	@Test
+	void withoutADurableStoreLatestIsWhereToStartByDefault() {
+		EventCheckpointStore store = new InMemoryEventCheckpointStore();
+		store.save(Checkpoint.after(41));
+		this.runner.withBean(EventCheckpointStore.class, () -> store)
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).state().lowWaterMark())
+				.isZero());
 	}
 
 }
