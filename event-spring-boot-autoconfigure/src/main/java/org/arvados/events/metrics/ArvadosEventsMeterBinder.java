@@ -62,6 +62,8 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 		TimeGauge.builder("arvados.events.lag", this, TimeUnit.MILLISECONDS, ArvadosEventsMeterBinder::lagMillis)
 			.description("How far behind the handlers are: now minus the event_at of the oldest event not handled yet, "
 					+ "zero when none waits")
+			// The gauge's state is this binder, which a registry need not keep otherwise: not a weak reference.
+			.strongReference(true)
 			.register(registry);
 	}
 
