@@ -32,8 +32,8 @@ public class BenchmarkApplication {
 	}
 
 	/**
-	 * Properties that point the starter at a blast server's WebSocket. The REST API is a stub with an empty log, so
-	 * the live path alone is measured (the blast server serves one connection, which a catch-up must not take).
+	 * Properties that point the starter at a blast server's WebSocket. The REST API is a stub whose logs list is
+	 * unavailable, so the live path alone is measured from the first event that arrives.
 	 * @param port the loopback port of the WebSocket server
 	 */
 	static Map<String, String> webSocket(int port) {

@@ -56,7 +56,8 @@ public final class Benchmarks {
 		boolean quick = List.of(args).contains("--quick");
 		List<String> sections = Stream.of(args).filter((arg) -> !arg.startsWith("--")).toList();
 		new Benchmarks(quick ? 100_000 : 1_000_000,
-				sections.isEmpty() ? List.of("throughput", "latency", "memory", "polling", "startup") : sections)
+				sections.isEmpty() ? List.of("throughput", "latency", "memory", "polling", "startup", "checkpoint")
+						: sections)
 			.run();
 	}
 
@@ -64,15 +65,11 @@ public final class Benchmarks {
 		this.results.put("machine", machine());
 		line("Arvados events benchmarks: %s, %d cores, Java %s", this.results.get("machine") instanceof Map<?, ?> m
 				? m.get("cpu") : "", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-		for (String section : this.sections) {
-			switch (section) {
-				case "throughput" -> throughput();
-				case "latency" -> latency();
-				case "memory" -> memory();
-				case "polling" -> polling();
-				case "startup" -> startup();
-				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
-			}
+		try {
+			runSections();
+		}
+		finally {
+			StubApi.stop();
 		}
 		Path file = Path.of("benchmarks", "results", "latest.json");
 		Files.createDirectories(file.getParent());
@@ -81,6 +78,20 @@ public final class Benchmarks {
 		System.out.println();
 		this.table.forEach(System.out::println);
 		System.out.println("\nwritten to " + file);
+	}
+
+	private void runSections() throws Exception {
+		for (String section : this.sections) {
+			switch (section) {
+				case "throughput" -> throughput();
+				case "latency" -> latency();
+				case "memory" -> memory();
+				case "polling" -> polling();
+				case "startup" -> startup();
+				case "checkpoint" -> checkpoint();
+				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
+			}
+		}
 	}
 
 	// 1 and 2: events/s from the socket to a counting @EventHandler, and the same client reading raw frames.
@@ -113,6 +124,43 @@ public final class Benchmarks {
 					round2(starter / discard), "ratioToJackson", round2(starter / decode)));
 		}
 		this.results.put("throughput", rows);
+	}
+
+	// 6: the same stream with the position saved in a file and in PostgreSQL, as a ratio of the in-memory store, in
+	// one run: the saves are on a thread of their own, once per checkpoint.interval (1 s).
+	private void checkpoint() throws Exception {
+		line("%n%-26s %14s %10s", "checkpoint store", "events/s", "÷memory");
+		Path folder = Files.createTempDirectory("arvados-events-checkpoint");
+		Map<String, Map<String, String>> stores = new java.util.LinkedHashMap<>();
+		stores.put("memory", Map.of());
+		stores.put("file", Map.of("arvados.events.checkpoint.file", folder.resolve("position.checkpoint").toString()));
+		try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres
+			.start()) {
+			stores.put("jdbc (PostgreSQL)", Map.of("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+					"spring.datasource.type", "org.springframework.jdbc.datasource.SimpleDriverDataSource",
+					"spring.integration.jdbc.initialize-schema", "always", "arvados.events.checkpoint.store", "jdbc",
+					"arvados.events.checkpoint.key", "benchmark"));
+			List<Map<String, Object>> rows = new ArrayList<>();
+			double memory = 0;
+			for (Map.Entry<String, Map<String, String>> store : stores.entrySet()) {
+				long warmUp = this.events / 2;
+				double rate;
+				try (BlastServer server = new BlastServer(0, warmUp + this.events)) {
+					server.serveOne();
+					Handlers.Counting counter = new Handlers.Counting(warmUp, this.events);
+					Map<String, String> properties = new java.util.HashMap<>(BenchmarkApplication.webSocket(server.port()));
+					properties.putAll(store.getValue());
+					try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter, properties)) {
+						rate = rate(this.events, counter.await());
+					}
+				}
+				memory = (memory == 0) ? rate : memory;
+				line("%-26s %,14.0f %9.2fx", store.getKey(), rate, rate / memory);
+				rows.add(map("store", store.getKey(), "events", this.events, "perSecond", round(rate), "ratioToMemory",
+						round2(rate / memory)));
+			}
+			this.results.put("checkpoint", rows);
+		}
 	}
 
 	private double raw(int padding, boolean decode, long warmUp) throws Exception {

@@ -32,9 +32,6 @@ public enum DisconnectReason {
 	/** The checkpoint store cannot be read yet (a database that is down): the stream waits for the saved position. */
 	CHECKPOINT_UNAVAILABLE(false),
 
-	/** The stream changes transport. */
-	SWITCHING_TRANSPORT(false),
-
 	/** The thread that hands events to the handlers died. */
 	DISPATCHER_FAILED(true),
 
