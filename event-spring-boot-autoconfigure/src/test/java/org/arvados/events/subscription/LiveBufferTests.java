@@ -51,6 +51,25 @@ class LiveBufferTests {
 		assertThat(buffer.takeOverflow()).as("room again once handed over").isFalse();
 	}
 
+	@Test
+	void eventsLetGoWhileBeingHandedOverKeepItFromGoingLive() {
+		LiveBuffer buffer = new LiveBuffer(2, 1000);
+		buffer.hold(event(1));
+		buffer.hold(event(2));
+		assertThat(buffer.next().id()).isEqualTo(1);
+		// The reader keeps holding while the handlers take what was held: full, all let go.
+		buffer.hold(event(3));
+		buffer.hold(event(4));
+		assertThat(buffer.next()).isNull();
+		assertThat(buffer.isLive()).as("what was let go is in the list, not yet read").isFalse();
+		assertThat(buffer.hold(event(5))).as("held back, and let go too, until the next pass").isTrue();
+		assertThat(buffer.takeOverflow()).isTrue();
+		buffer.hold(event(6));
+		assertThat(buffer.next().id()).isEqualTo(6);
+		assertThat(buffer.next()).isNull();
+		assertThat(buffer.isLive()).isTrue();
+	}
+
 	private static ArvadosEvent event(long id) {
 		return event(id, 2);
 	}

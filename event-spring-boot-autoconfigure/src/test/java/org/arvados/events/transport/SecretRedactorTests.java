@@ -28,4 +28,16 @@ class SecretRedactorTests {
 			.hasToString("ws://h/websocket?x=1&api_token=t");
 	}
 
+	@Test
+	void saysTheFailuresPeopleMeetInWords() {
+		SecretRedactor redactor = new SecretRedactor(this.token);
+		assertThat(redactor.describe(new java.util.concurrent.CompletionException(new java.net.ConnectException())))
+			.isEqualTo("connection refused");
+		assertThat(redactor.describe(new RuntimeException("I/O error", new java.net.UnknownHostException("zzzzz.example"))))
+			.isEqualTo("unknown host (zzzzz.example)");
+		assertThat(redactor.describe(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))
+			.startsWith("TLS handshake failed (is the certificate trusted? see arvados.events.ssl.bundle)");
+		assertThat(redactor.describe(new java.net.http.HttpTimeoutException("request timed out"))).startsWith("timed out");
+	}
+
 }
