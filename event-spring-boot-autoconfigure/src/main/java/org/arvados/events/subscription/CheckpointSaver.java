@@ -114,6 +114,11 @@ final class CheckpointSaver {
 		saveIfChanged();
 	}
 
+	/** Save now, on the caller's thread, what changed: where a start without a saved position begins. */
+	void saveNow() {
+		saveIfChanged();
+	}
+
 	private void saveIfChanged() {
 		synchronized (this.saveMonitor) {
 			if (!this.changed || this.fenced || !this.position.isStarted()) {

@@ -151,6 +151,10 @@ final class EventIntake {
 	void startAfter(long id) {
 		if (!this.position.isStarted()) {
 			this.position.startAfter(id);
+			// Where "now" is, saved at once: a crash before the first interval must not make the next start "latest"
+			// again, after the events that came meanwhile.
+			this.checkpoints.changed();
+			this.checkpoints.saveNow();
 		}
 	}
 

@@ -82,7 +82,12 @@ class RestartTests {
 			}
 			emitted.addAll(emit(cluster, 10));
 			try (WorkerProcess worker = start(cluster, "second")) {
-				await().atMost(WAIT).until(() -> union(first, worker.handled()).containsAll(emitted));
+				try {
+					await().atMost(WAIT).until(() -> union(first, worker.handled()).containsAll(emitted));
+				}
+				catch (org.awaitility.core.ConditionTimeoutException ex) {
+					throw new AssertionError("emitted " + emitted + ", first " + first + ", second " + worker.lines(), ex);
+				}
 				List<Long> second = worker.handled();
 				assertThat(union(first, second)).containsExactlyInAnyOrderElementsOf(emitted);
 				List<Long> repeated = second.stream().filter(first::contains).toList();
