@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.checkpoint.CheckpointStoreUnavailableException;
 import org.arvados.events.checkpoint.CheckpointUnreadableException;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
@@ -122,7 +123,7 @@ final class EventIntake {
 
 	/**
 	 * Load the saved position if the start could not.
-	 * @throws CheckpointUnavailableException if it still cannot be read
+	 * @throws CheckpointStoreUnavailableException if it still cannot be read
 	 */
 	void loadPendingCheckpoint() {
 		if (this.checkpointPending) {
@@ -133,7 +134,7 @@ final class EventIntake {
 				throw ex;
 			}
 			catch (RuntimeException ex) {
-				throw new CheckpointUnavailableException(ex);
+				throw new CheckpointStoreUnavailableException("The checkpoint store cannot be read", ex);
 			}
 			this.checkpointPending = false;
 			logger.info("Loaded the saved Arvados events position: resuming after id " + this.position.lowWaterMark());

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.checkpoint.CheckpointStoreUnavailableException;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.transport.NotAnArvadosApiException;
 import org.arvados.events.transport.SecretRedactor;
@@ -57,7 +58,7 @@ final class FailurePolicy {
 			return new Decision(DisconnectReason.NOT_AN_ARVADOS_API, String.valueOf(failure.getMessage()),
 					wait(DisconnectReason.NOT_AN_ARVADOS_API), true);
 		}
-		if (failure instanceof CheckpointUnavailableException) {
+		if (failure instanceof CheckpointStoreUnavailableException) {
 			return new Decision(DisconnectReason.CHECKPOINT_UNAVAILABLE, "Cannot load the saved position ("
 					+ this.redactor.describe(failure.getCause()) + ")", wait(DisconnectReason.CHECKPOINT_UNAVAILABLE),
 					false);
