@@ -16,7 +16,6 @@ import org.arvados.events.decode.LogPage;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
@@ -147,7 +146,7 @@ public final class LogsClient {
 
 	private byte[] read(ClientHttpResponse response) throws IOException {
 		HttpStatusCode status = response.getStatusCode();
-		if (status.isSameCodeAs(HttpStatus.UNAUTHORIZED) || status.isSameCodeAs(HttpStatus.FORBIDDEN)) {
+		if (TokenRejectedException.isRejection(status)) {
 			throw new TokenRejectedException(this.endpoint, status.value());
 		}
 		if (status.is3xxRedirection()) {

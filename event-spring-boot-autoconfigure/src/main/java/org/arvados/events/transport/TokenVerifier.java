@@ -3,7 +3,6 @@ package org.arvados.events.transport;
 import java.net.URI;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -39,7 +38,7 @@ public final class TokenVerifier {
 			.uri(this.endpoint + CURRENT_USER)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token)
 			.retrieve()
-			.onStatus((status) -> status.isSameCodeAs(HttpStatus.UNAUTHORIZED) || status.isSameCodeAs(HttpStatus.FORBIDDEN),
+			.onStatus(TokenRejectedException::isRejection,
 					(request, response) -> {
 						throw new TokenRejectedException(this.endpoint, response.getStatusCode().value());
 					})
