@@ -24,17 +24,24 @@ import static org.awaitility.Awaitility.await;
  */
 class GapTests {
 
+	private static final String[] PROPERTIES = { "arvados.events.transport=websocket",
+			"arvados.events.gaps.timeout=200ms", "arvados.events.polling.interval=100ms" };
+
+	// An event committed above an open transaction, and handled: the transaction's id is now a gap.
+	private static LogEntry handledAbove(FakeArvadosCluster cluster, Recorder recorder) {
+		LogEntry above = emit(cluster);
+		await().atMost(WAIT).until(() -> recorder.ids().contains(above.id()));
+		return above;
+	}
+
 	@Test
 	void aLateCommitDuringAnOutageLongerThanTheGapTimeoutIsStillDelivered() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.gaps.timeout=200ms",
-					"arvados.events.polling.interval=100ms")
-				.run((context) -> {
+			runner(cluster, PROPERTIES).run((context) -> {
 					Recorder recorder = awaitSubscribed(context);
 					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 					Transaction slow = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
-					LogEntry fast = emit(cluster);
-					await().atMost(WAIT).until(() -> recorder.ids().contains(fast.id()));
+					LogEntry fast = handledAbove(cluster, recorder);
 					cluster.setRefuseConnections(true);
 					cluster.failListRequests(Integer.MAX_VALUE, 503);
 					cluster.dropConnections();
@@ -52,14 +59,11 @@ class GapTests {
 	@Test
 	void aGapTheListDoesNotHaveIsGivenUpAfterTheTimeout() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.transport=websocket", "arvados.events.gaps.timeout=200ms",
-					"arvados.events.polling.interval=100ms")
-				.run((context) -> {
+			runner(cluster, PROPERTIES).run((context) -> {
 					Recorder recorder = awaitSubscribed(context);
 					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 					Transaction rolledBack = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
-					LogEntry after = emit(cluster);
-					await().atMost(WAIT).until(() -> recorder.ids().contains(after.id()));
+					LogEntry after = handledAbove(cluster, recorder);
 					rolledBack.rollback();
 					await().atMost(WAIT).until(() -> subscription.state().openGaps() == 0);
 					assertThat(subscription.state().lowWaterMark()).isEqualTo(after.id());
