@@ -53,10 +53,14 @@ public final class Benchmarks {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("--child")) {
+			TlsClients.main(args);
+			return;
+		}
 		boolean quick = List.of(args).contains("--quick");
 		List<String> sections = Stream.of(args).filter((arg) -> !arg.startsWith("--")).toList();
 		new Benchmarks(quick ? 100_000 : 1_000_000,
-				sections.isEmpty() ? List.of("throughput", "latency", "memory", "polling", "startup", "checkpoint")
+				sections.isEmpty() ? List.of("tls", "throughput", "latency", "memory", "polling", "startup", "checkpoint")
 						: sections)
 			.run();
 	}
@@ -83,6 +87,7 @@ public final class Benchmarks {
 	private void runSections() throws Exception {
 		for (String section : this.sections) {
 			switch (section) {
+				case "tls" -> tls();
 				case "throughput" -> throughput();
 				case "latency" -> latency();
 				case "memory" -> memory();
@@ -92,6 +97,70 @@ public final class Benchmarks {
 				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
 			}
 		}
+	}
+
+	// Issue 11: what users run. A TLS feed in its own process, and each client in its own process, alternating in
+	// rounds: Node's ws client parsing every frame (the anchor), the starter through @EventHandler, the starter's
+	// Tomcat client discarding frames. The median of the rounds, with CPU time per event; then latency over TLS.
+	private void tls() throws Exception {
+		int rounds = 3;
+		List<Map<String, Object>> rows = new ArrayList<>();
+		line("%nTLS, feed and each client in their own process (median of %d alternating rounds)", rounds);
+		line("%-10s %-28s %12s %8s %14s", "event", "client", "events/s", "÷node", "CPU µs/event");
+		try (TlsBenchmark tls = TlsBenchmark.create()) {
+			for (int padding : new int[] { 0, LARGE_PADDING }) {
+				long measured = (padding == 0) ? this.events : this.events / 10;
+				long warmUp = measured / 2;
+				Map<String, List<Double>> rates = new LinkedHashMap<>();
+				Map<String, List<Double>> cpu = new LinkedHashMap<>();
+				try (TlsBenchmark.Feed feed = tls.feed(padding, (warmUp + measured) + ":0")) {
+					for (int round = 0; round < rounds; round++) {
+						for (String client : TlsBenchmark.CLIENTS) {
+							Map<String, Object> result = tls.client(client, feed.port(), warmUp, measured);
+							double nanos = ((Number) result.get("nanos")).doubleValue();
+							rates.computeIfAbsent(client, (c) -> new ArrayList<>()).add(measured / (nanos / 1e9));
+							cpu.computeIfAbsent(client, (c) -> new ArrayList<>())
+								.add(((Number) result.get("cpuNanos")).doubleValue() / measured / 1e3);
+						}
+					}
+				}
+				String label = (padding == 0) ? "~640 B" : "~21 KiB";
+				double node = median(rates.get("node"));
+				for (String client : TlsBenchmark.CLIENTS) {
+					double rate = median(rates.get(client));
+					line("%-10s %-28s %,12.0f %7.2fx %14.2f", label, TLS_LABELS.get(client), rate, rate / node,
+							median(cpu.get(client)));
+					rows.add(map("event", label, "client", client, "events", measured, "rounds", rates.get(client)
+						.stream()
+						.map(Benchmarks::round)
+						.toList(), "perSecond", round(rate), "ratioToNode", round2(rate / node), "cpuMicrosPerEvent",
+							round2(median(cpu.get(client)))));
+				}
+			}
+			this.results.put("tls", rows);
+			tlsLatency(tls);
+		}
+	}
+
+	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
+			"starter (@EventHandler)", "raw", "Tomcat client, discard");
+
+	private void tlsLatency(TlsBenchmark tls) throws Exception {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		line("%n%-28s %10s %10s %10s %10s", "TLS latency, write→handler", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
+		for (int rate : new int[] { 1_000, 10_000, 50_000 }) {
+			long warmUp = 200_000;
+			int measured = Math.min(rate * 5, 250_000);
+			try (TlsBenchmark.Feed feed = tls.feed(0, warmUp + ":0," + measured + ":" + rate)) {
+				Map<String, Object> p = tls.client("latency", feed.port(), warmUp, measured);
+				line("%-28s %10s %10s %10s %10s", String.format("%,d events/s", rate), p.get("p50Micros"),
+						p.get("p99Micros"), p.get("p999Micros"), p.get("maxMicros"));
+				Map<String, Object> row = map("perSecond", rate, "events", measured);
+				row.putAll(p);
+				rows.add(row);
+			}
+		}
+		this.results.put("tlsLatency", rows);
 	}
 
 	// 1 and 2: events/s from the socket to a counting @EventHandler, and the same client reading raw frames.

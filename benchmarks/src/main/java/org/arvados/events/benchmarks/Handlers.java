@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.annotation.EventHandler;
@@ -33,6 +34,10 @@ final class Handlers {
 
 		private volatile long endNanos;
 
+		private volatile long startCpu;
+
+		private volatile long endCpu;
+
 		Counting(long warmUp, long measured) {
 			this.warmUp = warmUp;
 			this.total = warmUp + measured;
@@ -43,11 +48,18 @@ final class Handlers {
 			long n = this.seen.incrementAndGet();
 			if (n == this.warmUp) {
 				this.startNanos = System.nanoTime();
+				this.startCpu = TlsClients.cpuNanos();
 			}
 			if (n == this.total) {
 				this.endNanos = System.nanoTime();
+				this.endCpu = TlsClients.cpuNanos();
 				this.done.countDown();
 			}
+		}
+
+		/** The process's CPU time over the measured events. */
+		long cpuNanos() {
+			return this.endCpu - this.startCpu;
 		}
 
 		long await() throws InterruptedException {
@@ -68,16 +80,24 @@ final class Handlers {
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
+		private final LongSupplier clock;
+
 		private int recorded;
 
 		Latency(long firstMeasuredId, int measured) {
+			this(firstMeasuredId, measured, BlastServer::now);
+		}
+
+		/** With the clock of {@code properties.sent}: another process's, when it is the same monotonic clock. */
+		Latency(long firstMeasuredId, int measured, LongSupplier clock) {
 			this.firstMeasuredId = firstMeasuredId;
 			this.nanos = new long[measured];
+			this.clock = clock;
 		}
 
 		@EventHandler
 		void on(ArvadosEvent event) {
-			long now = BlastServer.now();
+			long now = this.clock.getAsLong();
 			if (event.id() < this.firstMeasuredId || this.recorded == this.nanos.length) {
 				return;
 			}

@@ -1,0 +1,42 @@
+'use strict';
+// The anchor: Node's `ws` client, parsing every frame with JSON.parse, in its own process.
+// Usage: node client.cjs --url wss://127.0.0.1:PORT/websocket --ca cert.pem --warmup N --measured N
+// Prints one line: RESULT {"events":N,"nanos":N,"cpuNanos":N}, for the events after the warm-up.
+const fs = require('fs');
+const WebSocket = require('ws');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
+  (arg.startsWith('--') ? pairs.concat([[arg.slice(2), all[i + 1]]]) : pairs), []));
+const warmUp = Number(args.warmup);
+const total = warmUp + Number(args.measured);
+let seen = 0;
+let start;
+let cpuStart;
+let sink = 0;
+
+const ws = new WebSocket(args.url, { ca: fs.readFileSync(args.ca), perMessageDeflate: false });
+ws.on('open', () => ws.send('{"method":"subscribe","filters":[]}'));
+ws.on('message', (data) => {
+  const message = JSON.parse(data);
+  if (message.id === undefined) {
+    return; // the subscription's status
+  }
+  sink += message.id & 1;
+  seen++;
+  if (seen === warmUp) {
+    start = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
+  }
+  if (seen === total) {
+    const nanos = Number(process.hrtime.bigint() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    console.log('RESULT ' + JSON.stringify({ events: total - warmUp, nanos,
+      cpuNanos: (cpu.user + cpu.system) * 1000, sink }));
+    ws.terminate();
+    process.exit(0);
+  }
+});
+ws.on('error', (error) => {
+  console.error('client: ' + error.message);
+  process.exit(1);
+});

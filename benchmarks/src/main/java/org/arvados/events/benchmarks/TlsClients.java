@@ -1,0 +1,163 @@
+package org.arvados.events.benchmarks;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The Java clients of the TLS benchmark, each run in its own JVM by {@link TlsBenchmark}: the starter through an
+ * {@code @EventHandler} (configured as a user would, with an SSL bundle naming the feed's certificate), the same
+ * Tomcat client the starter uses reading and discarding frames, and the starter's latency at a fixed rate. Each
+ * prints one {@code RESULT} line of JSON for the events after the warm-up, with the process's CPU time over them.
+ */
+final class TlsClients {
+
+	private TlsClients() {
+	}
+
+	/**
+	 * {@code --child starter|raw|latency ENDPOINT_PORT CA WARMUP MEASURED}.
+	 */
+	static void main(String[] args) throws Exception {
+		String kind = args[1];
+		int port = Integer.parseInt(args[2]);
+		Path ca = Path.of(args[3]);
+		long warmUp = Long.parseLong(args[4]);
+		long measured = Long.parseLong(args[5]);
+		String result = switch (kind) {
+			case "starter" -> starter(port, ca, warmUp, measured);
+			case "raw" -> raw(port, ca, warmUp, measured);
+			case "latency" -> latency(port, ca, warmUp, (int) measured);
+			default -> throw new IllegalArgumentException("No client '" + kind + "'");
+		};
+		System.out.println("RESULT " + result);
+		System.out.flush();
+		System.exit(0);
+	}
+
+	static long cpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static Map<String, String> properties(int port, Path ca) {
+		Map<String, String> properties = new HashMap<>();
+		properties.put("arvados.events.endpoint", "https://127.0.0.1:" + port);
+		properties.put("arvados.events.token", "benchmark");
+		properties.put("arvados.events.transport", "websocket");
+		properties.put("spring.ssl.bundle.pem.feed.truststore.certificate", "file:" + ca.toAbsolutePath());
+		properties.put("arvados.events.ssl.bundle", "feed");
+		properties.put("logging.level.org.arvados.events", "ERROR");
+		return properties;
+	}
+
+	private static String starter(int port, Path ca, long warmUp, long measured) throws Exception {
+		Handlers.Counting counter = new Handlers.Counting(warmUp, measured);
+		try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter, properties(port, ca))) {
+			long nanos = counter.await();
+			return "{\"events\":" + measured + ",\"nanos\":" + nanos + ",\"cpuNanos\":" + counter.cpuNanos() + "}";
+		}
+	}
+
+	private static String latency(int port, Path ca, long warmUp, int measured) throws Exception {
+		Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured, System::nanoTime);
+		try (ConfigurableApplicationContext context = BenchmarkApplication.start(latency, properties(port, ca))) {
+			double[] p = latency.awaitPercentiles();
+			return String.format("{\"p50Micros\":%.0f,\"p99Micros\":%.0f,\"p999Micros\":%.0f,\"maxMicros\":%.0f}", p[0],
+					p[1], p[2], p[3]);
+		}
+	}
+
+	private static String raw(int port, Path ca, long warmUp, long measured) throws Exception {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(64 * 1024);
+		container.setDefaultMaxBinaryMessageBufferSize(64 * 1024);
+		StandardWebSocketClient client = new StandardWebSocketClient(container);
+		client.setSslContext(sslContext(ca));
+		Discard discard = new Discard(warmUp, warmUp + measured);
+		WebSocketSession session = client.execute(discard, "wss://127.0.0.1:" + port + "/websocket")
+			.get(10, TimeUnit.SECONDS);
+		session.sendMessage(new TextMessage("{\"method\":\"subscribe\",\"filters\":[]}"));
+		if (!discard.done.await(10, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("Only " + discard.seen + " events arrived");
+		}
+		return "{\"events\":" + measured + ",\"nanos\":" + (discard.endNanos - discard.startNanos) + ",\"cpuNanos\":"
+				+ (discard.endCpu - discard.startCpu) + "}";
+	}
+
+	private static SSLContext sslContext(Path ca) throws Exception {
+		KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+		trust.load(null, null);
+		try (InputStream in = Files.newInputStream(ca)) {
+			trust.setCertificateEntry("feed", CertificateFactory.getInstance("X.509").generateCertificate(in));
+		}
+		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		factory.init(trust);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, factory.getTrustManagers(), null);
+		return context;
+	}
+
+	/** Reads every frame and throws it away. */
+	private static final class Discard extends TextWebSocketHandler {
+
+		final CountDownLatch done = new CountDownLatch(1);
+
+		private final long warmUp;
+
+		private final long total;
+
+		long seen;
+
+		long startNanos;
+
+		long endNanos;
+
+		long startCpu;
+
+		long endCpu;
+
+		Discard(long warmUp, long total) {
+			this.warmUp = warmUp;
+			this.total = total;
+		}
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+			if (message.getPayload().startsWith("{\"status\"")) {
+				return;
+			}
+			long n = ++this.seen;
+			if (n == this.warmUp) {
+				this.startNanos = System.nanoTime();
+				this.startCpu = cpuNanos();
+			}
+			if (n == this.total) {
+				this.endNanos = System.nanoTime();
+				this.endCpu = cpuNanos();
+				this.done.countDown();
+			}
+		}
+
+	}
+
+}
