@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -47,29 +48,122 @@ public final class EventDecoder {
 		.build()).build();
 
 	/**
-	 * Decode one message.
-	 * @param json the text of one WebSocket frame or one list item
+	 * Decode one message. The header fields are read at once; the {@code properties} are checked for syntax and
+	 * decoded on first use (see {@link LazyProperties}).
+	 * @param json the text of one WebSocket frame
 	 * @return the message
 	 * @throws MalformedMessageException if the text is not a message of the protocol
 	 */
 	public ServerMessage decode(String json) {
-		if (!(read(json) instanceof Map<?, ?> message)) {
-			throw new MalformedMessageException("Not a JSON object", json);
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		Header header = new Header();
+		// The factory's parser, not the mapper's: that one builds a deserialization context per message.
+		try (JsonParser parser = this.mapper.tokenStreamFactory().createParser(ObjectReadContext.empty(), bytes)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				read(json); // the reason in words: not JSON at all, or JSON but no object
+				throw new MalformedMessageException("Not a JSON object", json);
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				header.read(parser.currentName(), parser);
+			}
+			if (parser.nextToken() != null) {
+				throw new MalformedMessageException("Not valid JSON: more after the object", json);
+			}
 		}
-		if (message.isEmpty()) {
+		catch (JacksonException ex) {
+			throw notValidJson(ex, json);
+		}
+		if (header.fields == 0) {
 			return new ServerMessage.Keepalive();
 		}
-		Object id = message.get("id");
-		if (id == null) {
-			if (message.get("status") instanceof Integer status) {
-				return new ServerMessage.Status(status);
+		if (header.id == null) {
+			if (header.status != null) {
+				return new ServerMessage.Status(header.status);
 			}
 			throw new MalformedMessageException("Neither an event nor a status", json);
 		}
-		if (!isLong(id)) {
-			throw new MalformedMessageException("Event id is not an integer", json);
+		if (header.id instanceof Long id) {
+			Map<String, Object> properties = (header.propertiesEnd > 0)
+					? new LazyProperties(this.reader, json, header.propertiesStart, header.propertiesEnd) : Map.of();
+			return new ServerMessage.Event(new ArvadosEvent(id, header.uuid, header.objectUuid,
+					header.objectOwnerUuid, header.objectKind, header.eventType, ArvadosTimes.parse(header.eventAt),
+					properties, json));
 		}
-		return new ServerMessage.Event(toEvent(((Number) id).longValue(), message, json));
+		throw new MalformedMessageException("Event id is not an integer", json);
+	}
+
+	/**
+	 * The fields of a WebSocket message that are read at once, by one pass of the parser. As a map would, the last
+	 * of a repeated name wins, and a JSON {@code null} counts as absent.
+	 */
+	private static final class Header {
+
+		int fields;
+
+		/** A {@link Long}, or {@link Boolean#FALSE} when present but no integer; {@code null} when absent. */
+		@Nullable Object id;
+
+		@Nullable Integer status;
+
+		String uuid = "";
+
+		String objectUuid = "";
+
+		String objectOwnerUuid = "";
+
+		String objectKind = "";
+
+		String eventType = "";
+
+		String eventAt = "";
+
+		int propertiesStart;
+
+		int propertiesEnd;
+
+		void read(String name, JsonParser parser) {
+			this.fields++;
+			JsonToken value = parser.nextToken();
+			switch (name) {
+				case "id" -> this.id = integer(parser, value);
+				case "status" -> this.status = (value == JsonToken.VALUE_NUMBER_INT
+						&& parser.getNumberType() == JsonParser.NumberType.INT) ? parser.getIntValue() : null;
+				case "uuid" -> this.uuid = text(parser, value);
+				case "object_uuid" -> this.objectUuid = text(parser, value);
+				case "object_owner_uuid" -> this.objectOwnerUuid = text(parser, value);
+				case "object_kind" -> this.objectKind = text(parser, value);
+				case "event_type" -> this.eventType = text(parser, value);
+				case "event_at" -> this.eventAt = text(parser, value);
+				case "properties" -> {
+					int start = (int) parser.currentTokenLocation().getByteOffset();
+					parser.skipChildren();
+					boolean object = value == JsonToken.START_OBJECT;
+					this.propertiesStart = object ? start : 0;
+					this.propertiesEnd = object ? (int) parser.currentLocation().getByteOffset() : 0;
+				}
+				default -> parser.skipChildren();
+			}
+		}
+
+		private static @Nullable Object integer(JsonParser parser, JsonToken value) {
+			if (value == JsonToken.VALUE_NULL) {
+				return null;
+			}
+			if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+				return parser.getLongValue();
+			}
+			parser.skipChildren();
+			return Boolean.FALSE;
+		}
+
+		private static String text(JsonParser parser, JsonToken value) {
+			if (value == JsonToken.VALUE_STRING) {
+				return parser.getString();
+			}
+			parser.skipChildren();
+			return "";
+		}
+
 	}
 
 	/**

@@ -97,4 +97,48 @@ class EventDecoderTests {
 			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(400).contains("(100000 chars)"));
 	}
 
+	@Test
+	void propertiesReadLaterAreTheSameMapsAfterTextThatIsNotAscii() {
+		// Multi-byte characters before and inside the properties: the properties are found by byte offset.
+		String json = "{\"id\":5,\"object_uuid\":\"zzzzz-4zz18-ünïcødé\",\"properties\":{\"new_attributes\":"
+				+ "{\"name\":\"Grüße 😀\",\"size\":12345678901,\"tags\":[1,2.5,null,{\"k\":true}]}},"
+				+ "\"event_type\":\"update\"}";
+		ArvadosEvent event = ((ServerMessage.Event) this.decoder.decode(json)).event();
+		assertThat(event.objectUuid()).isEqualTo("zzzzz-4zz18-ünïcødé");
+		assertThat(event.eventType()).isEqualTo("update");
+		assertThat(event.newAttributes()).containsEntry("name", "Grüße 😀")
+			.containsEntry("size", 12345678901L)
+			.containsEntry("tags", java.util.Arrays.asList(1, 2.5, null, java.util.Map.of("k", true)));
+		assertThat(event.properties()).hasSize(1);
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> event.properties().put("x", 1));
+	}
+
+	@Test
+	void aMessageIsCheckedWholeWhenItArrivesThoughItsPropertiesAreReadLater() {
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"id\":5,\"properties\":{\"a\":[1,}}"))
+			.withMessageContaining("Not valid JSON");
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"id\":5,\"properties\":{}} {\"id\":6}"))
+			.withMessageContaining("Not valid JSON");
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"id\":5.5}"))
+			.withMessageContaining("not an integer");
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.decoder.decode("{\"id\":123456789012345678901234567890}"))
+			.withMessageContaining("not an integer");
+	}
+
+	@Test
+	void readsTheHeaderAsAMapWould() {
+		// The last of a repeated name wins; a null id is no id; properties that are no object are empty.
+		ArvadosEvent event = ((ServerMessage.Event) this.decoder
+			.decode("{\"id\":1,\"id\":2,\"event_type\":7,\"properties\":[1],\"extra\":{\"id\":3}}")).event();
+		assertThat(event.id()).isEqualTo(2);
+		assertThat(event.eventType()).isEmpty();
+		assertThat(event.properties()).isEmpty();
+		assertThat(this.decoder.decode("{\"id\":null,\"status\":200}")).isEqualTo(new ServerMessage.Status(200));
+	}
+
 }
