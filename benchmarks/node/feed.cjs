@@ -7,7 +7,8 @@
 // client falls behind (TCP flow control), as the real server's do.
 //
 // Usage: node feed.cjs --cert C --key K --padding BYTES --phases COUNT:RATE[,COUNT:RATE...]
-//   RATE 0 is as fast as the client reads. Prints "PORT <n>" once listening.
+//   RATE 0 is as fast as the client reads; "pause:MS" waits (for the client to drain a warm-up, say).
+//   Prints "PORT <n>" once listening.
 // properties.sent is process.hrtime (CLOCK_MONOTONIC, as Java's System.nanoTime on Linux), for latency.
 const fs = require('fs');
 const https = require('https');
@@ -61,7 +62,9 @@ async function serve(socket) {
   let id = FIRST_ID;
   for (const [count, rate] of phases) {
     const end = id + count;
-    if (rate === 0) {
+    if (Number.isNaN(count)) {
+      await new Promise((resolve) => setTimeout(resolve, rate));
+    } else if (rate === 0) {
       while (id < end && !socket.destroyed) {
         const n = Math.min(perBatch, end - id);
         const ok = socket.write(fill(Buffer.allocUnsafe(n * frame.length), n, id));

@@ -15,7 +15,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,9 +32,6 @@ public final class EventDecoder {
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final ObjectReader reader = this.mapper.readerFor(Object.class);
-
-	// Reads one item of a list, where the next item is no trailing garbage.
-	private final ObjectReader itemReader = this.reader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
 	// Walks a page that holds an item the limits refuse; never used to build values.
 	private final JsonMapper lenientMapper = JsonMapper.builder(JsonFactory.builder()
@@ -56,7 +52,7 @@ public final class EventDecoder {
 	 */
 	public ServerMessage decode(String json) {
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		Header header = new Header();
+		EventHeader header = new EventHeader();
 		// The factory's parser, not the mapper's: that one builds a deserialization context per message.
 		try (JsonParser parser = this.mapper.tokenStreamFactory().createParser(ObjectReadContext.empty(), bytes)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -82,88 +78,10 @@ public final class EventDecoder {
 			}
 			throw new MalformedMessageException("Neither an event nor a status", json);
 		}
-		if (header.id instanceof Long id) {
-			Map<String, Object> properties = (header.propertiesEnd > 0)
-					? new LazyProperties(this.reader, json, header.propertiesStart, header.propertiesEnd) : Map.of();
-			return new ServerMessage.Event(new ArvadosEvent(id, header.uuid, header.objectUuid,
-					header.objectOwnerUuid, header.objectKind, header.eventType, ArvadosTimes.parse(header.eventAt),
-					properties, json));
+		if (header.id instanceof Long) {
+			return new ServerMessage.Event(header.toEvent(this.reader, json, 0));
 		}
 		throw new MalformedMessageException("Event id is not an integer", json);
-	}
-
-	/**
-	 * The fields of a WebSocket message that are read at once, by one pass of the parser. As a map would, the last
-	 * of a repeated name wins, and a JSON {@code null} counts as absent.
-	 */
-	private static final class Header {
-
-		int fields;
-
-		/** A {@link Long}, or {@link Boolean#FALSE} when present but no integer; {@code null} when absent. */
-		@Nullable Object id;
-
-		@Nullable Integer status;
-
-		String uuid = "";
-
-		String objectUuid = "";
-
-		String objectOwnerUuid = "";
-
-		String objectKind = "";
-
-		String eventType = "";
-
-		String eventAt = "";
-
-		int propertiesStart;
-
-		int propertiesEnd;
-
-		void read(String name, JsonParser parser) {
-			this.fields++;
-			JsonToken value = parser.nextToken();
-			switch (name) {
-				case "id" -> this.id = integer(parser, value);
-				case "status" -> this.status = (value == JsonToken.VALUE_NUMBER_INT
-						&& parser.getNumberType() == JsonParser.NumberType.INT) ? parser.getIntValue() : null;
-				case "uuid" -> this.uuid = text(parser, value);
-				case "object_uuid" -> this.objectUuid = text(parser, value);
-				case "object_owner_uuid" -> this.objectOwnerUuid = text(parser, value);
-				case "object_kind" -> this.objectKind = text(parser, value);
-				case "event_type" -> this.eventType = text(parser, value);
-				case "event_at" -> this.eventAt = text(parser, value);
-				case "properties" -> {
-					int start = (int) parser.currentTokenLocation().getByteOffset();
-					parser.skipChildren();
-					boolean object = value == JsonToken.START_OBJECT;
-					this.propertiesStart = object ? start : 0;
-					this.propertiesEnd = object ? (int) parser.currentLocation().getByteOffset() : 0;
-				}
-				default -> parser.skipChildren();
-			}
-		}
-
-		private static @Nullable Object integer(JsonParser parser, JsonToken value) {
-			if (value == JsonToken.VALUE_NULL) {
-				return null;
-			}
-			if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-				return parser.getLongValue();
-			}
-			parser.skipChildren();
-			return Boolean.FALSE;
-		}
-
-		private static String text(JsonParser parser, JsonToken value) {
-			if (value == JsonToken.VALUE_STRING) {
-				return parser.getString();
-			}
-			parser.skipChildren();
-			return "";
-		}
-
 	}
 
 	/**
@@ -235,17 +153,24 @@ public final class EventDecoder {
 						}
 						continue;
 					}
-					Object item;
+					// As a WebSocket message: the header now, the properties on first use.
+					if (token != JsonToken.START_OBJECT) {
+						parser.skipChildren();
+						continue;
+					}
+					EventHeader header = new EventHeader();
 					try {
-						item = this.itemReader.readValue(parser);
+						while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+							header.read(parser.currentName(), parser);
+						}
 					}
 					catch (JacksonException ex) {
 						throw new UndecodableItemException();
 					}
-					if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
+					if (header.id instanceof Long) {
 						int end = (int) parser.currentLocation().getByteOffset();
-						events.add(toEvent(((Number) log.get("id")).longValue(), log,
-								new String(body, start, end - start, StandardCharsets.UTF_8)));
+						events.add(header.toEvent(this.reader, new String(body, start, end - start,
+								StandardCharsets.UTF_8), start));
 					}
 				}
 			}

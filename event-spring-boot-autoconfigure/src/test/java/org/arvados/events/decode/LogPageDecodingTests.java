@@ -15,6 +15,19 @@ class LogPageDecodingTests {
 	private final EventDecoder decoder = new EventDecoder();
 
 	@Test
+	void eachItemKeepsItsOwnTextAndItsPropertiesAfterItemsThatAreNotAscii() {
+		String first = "{\"id\":1,\"object_uuid\":\"zzzzz-4zz18-ünïcødé\",\"properties\":{\"new_attributes\":"
+				+ "{\"name\":\"Grüße 😀\"}}}";
+		String second = "{\"id\":2,\"summary\":\"€\",\"properties\":{\"new_attributes\":{\"name\":\"naïve\","
+				+ "\"tags\":[\"ß\"]}}}";
+		LogPage page = this.decoder.decodeList(page(2, first, second));
+		assertThat(page.events()).extracting(ArvadosEvent::json).containsExactly(first, second);
+		assertThat(page.events().get(0).newAttributes()).containsEntry("name", "Grüße 😀");
+		assertThat(page.events().get(1).newAttributes()).containsEntry("name", "naïve")
+			.containsEntry("tags", java.util.List.of("ß"));
+	}
+
+	@Test
 	void aPageIsFullWhenItIsAsLongAsTheLimitTheServerApplied() {
 		LogPage capped = this.decoder.decodeList(page(3, item(1), item(2), item(3)));
 		assertThat(capped.limit()).isEqualTo(3);
