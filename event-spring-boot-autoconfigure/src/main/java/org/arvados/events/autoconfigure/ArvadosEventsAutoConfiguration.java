@@ -114,7 +114,7 @@ public final class ArvadosEventsAutoConfiguration {
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
 				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment),
-				properties.getCheckpoint().getInterval())
+				properties.getCheckpoint().getInterval(), properties.getCaughtUpThreshold())
 			.create();
 	}
 

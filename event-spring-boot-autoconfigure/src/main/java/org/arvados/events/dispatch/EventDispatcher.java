@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -27,6 +28,9 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@link Error} included, is reported and the next event comes. Should the thread end anyway (a failure while
  * reporting a failure), {@code onDeath} is told and {@link #failure()} says why. There is never more than one
  * dispatching thread: {@link #start(Duration)} waits for one still draining after a stop.
+ * <p>
+ * A {@link #offerNotice notice} (an application event about the stream, such as the end of a catch-up) takes its
+ * place in the same queue, so that its listeners run after the handlers of every event queued before it.
  */
 public final class EventDispatcher {
 
@@ -39,7 +43,8 @@ public final class EventDispatcher {
 
 	private static final int SPINS = 2000;
 
-	private final BlockingQueue<ArvadosEvent> queue;
+	/** Events, and notices between them. */
+	private final BlockingQueue<Object> queue;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -149,6 +154,18 @@ public final class EventDispatcher {
 	}
 
 	/**
+	 * Queue a notice behind the events queued so far, waiting up to {@code timeout} for room: it is published on
+	 * the dispatching thread once their handlers have returned.
+	 * @param notice the application event
+	 * @param timeout how long to wait
+	 * @return whether it was queued
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean offerNotice(ApplicationEvent notice, Duration timeout) throws InterruptedException {
+		return this.queue.offer(notice, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
 	 * How many events wait for their handlers.
 	 */
 	public int queueDepth() {
@@ -165,8 +182,7 @@ public final class EventDispatcher {
 		if (busy != null) {
 			return busy.eventAt();
 		}
-		ArvadosEvent next = this.queue.peek();
-		return (next != null) ? next.eventAt() : null;
+		return (this.queue.peek() instanceof ArvadosEvent next) ? next.eventAt() : null;
 	}
 
 	/**
@@ -233,7 +249,7 @@ public final class EventDispatcher {
 		Throwable death = null;
 		try {
 			while (true) {
-				ArvadosEvent event;
+				Object event;
 				try {
 					event = next();
 				}
@@ -243,10 +259,13 @@ public final class EventDispatcher {
 					}
 					continue; // not ours: only stopNow ends the loop
 				}
-				if (event != null) {
-					if (!dispatch(run, event)) {
+				if (event instanceof ArvadosEvent arvadosEvent) {
+					if (!dispatch(run, arvadosEvent)) {
 						break;
 					}
+				}
+				else if (event instanceof ApplicationEvent notice) {
+					publishNotice(notice);
 				}
 				else if (run.stopping) {
 					break;
@@ -316,8 +335,8 @@ public final class EventDispatcher {
 	// Spin a moment before parking: in a busy stream the next event is microseconds away, and waking a parked
 	// thread costs the socket reader a system call per event. The in-flight event is cleared only when the queue
 	// runs dry: a busy stream costs one volatile write per event.
-	private @Nullable ArvadosEvent next() throws InterruptedException {
-		ArvadosEvent event = this.queue.poll();
+	private @Nullable Object next() throws InterruptedException {
+		Object event = this.queue.poll();
 		if (event != null) {
 			return event;
 		}
@@ -332,6 +351,15 @@ public final class EventDispatcher {
 			Thread.onSpinWait();
 		}
 		return this.queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	private void publishNotice(ApplicationEvent notice) {
+		try {
+			this.publisher.publishEvent(notice);
+		}
+		catch (Throwable ex) {
+			logger.warn("A listener of " + notice.getClass().getSimpleName() + " failed; going on", ex);
+		}
 	}
 
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.

@@ -74,7 +74,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			// From a checkpoint at every start: with several instances, another may have moved it meanwhile.
-			if (!this.positionLoaded || this.settings.startFrom().kind() == StartFrom.Kind.CHECKPOINT) {
+			StartFrom.Kind kind = this.settings.startFrom().kind();
+			if (!this.positionLoaded || kind == StartFrom.Kind.CHECKPOINT || kind == StartFrom.Kind.TIME) {
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
@@ -84,7 +85,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ ((this.settings.transport() == Transport.POLLING) ? "polling" : "websocket") + " ("
 					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
-							: "new events only")
+							: this.settings.startFrom().describe())
 					+ ")");
 			this.status.publish(new SubscriptionStartedEvent(this, this.status.mode()));
 			this.machine.start();
