@@ -30,7 +30,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * dispatching thread: {@link #start(Duration)} waits for one still draining after a stop.
  * <p>
  * A {@link #offerNotice notice} (an application event about the stream, such as the end of a catch-up) takes its
- * place in the same queue, so that its listeners run after the handlers of every event queued before it.
+ * place in the same queue, so that its listeners run after the handlers of every event queued before it. Each
+ * event is shown to the {@code tap} (the pull listeners) just before the handlers get it; the tap must not block.
  */
 public final class EventDispatcher {
 
@@ -53,6 +54,8 @@ public final class EventDispatcher {
 	private final Consumer<ArvadosEvent> onHandled;
 
 	private final Consumer<Throwable> onDeath;
+
+	private final Consumer<ArvadosEvent> tap;
 
 	/** The run whose thread is alive, until its stop callbacks have run. Guarded by this. */
 	private @Nullable Run current;
@@ -78,11 +81,27 @@ public final class EventDispatcher {
 	 */
 	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath) {
+		this(capacity, publisher, errorHandler, onHandled, onDeath, (event) -> {
+		});
+	}
+
+	/**
+	 * A dispatcher that also shows each event to a tap before the handlers get it.
+	 * @param capacity how many events may wait
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 * @param tap shown each event on the dispatching thread; must return at once (what it throws is logged)
+	 */
+	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
+			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath, Consumer<ArvadosEvent> tap) {
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
 		this.onHandled = onHandled;
 		this.onDeath = onDeath;
+		this.tap = tap;
 	}
 
 	/**
@@ -365,6 +384,12 @@ public final class EventDispatcher {
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
 	private boolean dispatch(Run run, ArvadosEvent event) {
 		this.inFlight = event;
+		try {
+			this.tap.accept(event);
+		}
+		catch (Throwable ex) {
+			logger.error("Showing Arvados event " + event.id() + " to the pull listeners failed; going on", ex);
+		}
 		try {
 			this.publisher.publishEvent(event);
 		}

@@ -90,13 +90,13 @@ final class EventIntake {
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
 			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
-			Consumer<String> onFenced) {
+			Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = filters;
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
 		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
-				onDispatcherDeath);
+				onDispatcherDeath, tap);
 	}
 
 	void loadPosition(StartFrom startFrom) {

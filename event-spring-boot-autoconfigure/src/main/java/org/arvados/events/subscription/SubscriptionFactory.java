@@ -9,6 +9,7 @@ import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.pull.ArvadosEventListeners;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TokenVerifier;
@@ -35,12 +36,13 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param checkpointInterval how often the position is saved while it changes
  * @param caughtUpThreshold a catch-up longer than this is reported with a
  * {@link org.arvados.events.lifecycle.CaughtUpEvent}, as the first of each start always is
+ * @param listeners the pull listeners, shown each event before the handlers
  */
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
 		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
 		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
-		Duration checkpointInterval, Duration caughtUpThreshold) {
+		Duration checkpointInterval, Duration caughtUpThreshold, ArvadosEventListeners listeners) {
 
 	/**
 	 * A new subscription, not started.
@@ -61,7 +63,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 					if (built != null) {
 						built.fail(DisconnectReason.CHECKPOINT_CONFLICT, conflict);
 					}
-				});
+				}, this.listeners::deliver);
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);
 		StreamStatus status = new StreamStatus(this.publisher, redactor,
 				(this.settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET,
@@ -79,7 +81,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		if (this.settings.transport() != Transport.POLLING) {
 			feed.checkSubscribeSize();
 		}
-		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout);
+		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout, this.listeners);
 	}
 
 }
