@@ -54,6 +54,16 @@ public record StartFrom(Kind kind, long id, @Nullable Instant at, @Nullable Dura
 	}
 
 	/**
+	 * A start: a time has an instant or a duration, exactly one; the others have neither.
+	 */
+	public StartFrom {
+		boolean time = (at != null) != (ago != null);
+		if ((kind == Kind.TIME) ? !time : (at != null || ago != null)) {
+			throw new IllegalArgumentException("A start from a time has either an instant or a duration, and only it");
+		}
+	}
+
+	/**
 	 * A start that is not a time.
 	 * @param kind which
 	 * @param id for {@link Kind#ID}, the first id to deliver
