@@ -15,6 +15,7 @@ import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
+import org.arvados.events.pull.ArvadosEventListeners;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionFactory;
@@ -93,10 +94,17 @@ public final class ArvadosEventsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ArvadosEventListeners arvadosEventListeners() {
+		return new ArvadosEventListeners();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ArvadosEventSubscription arvadosEventSubscription(ArvadosEventsProperties properties,
 			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
 			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
-			ApplicationEventPublisher publisher, Environment environment, ObjectProvider<SslBundles> sslBundles) {
+			ApplicationEventPublisher publisher, Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ArvadosEventListeners listeners) {
 		// The values were validated when the properties were bound (ArvadosEventsProperties#validate).
 		ArvadosEventsProperties.WebSocket websocket = properties.getWebsocket();
 		ArvadosEventsProperties.Polling polling = properties.getPolling();
@@ -114,7 +122,7 @@ public final class ArvadosEventsAutoConfiguration {
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
 				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment),
-				properties.getCheckpoint().getInterval())
+				properties.getCheckpoint().getInterval(), properties.getCaughtUpThreshold(), listeners)
 			.create();
 	}
 

@@ -64,10 +64,18 @@ public class ArvadosEventsProperties implements Validator {
 	private List<Filter> filters = new ArrayList<>();
 
 	/**
-	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest) or an
-	 * event id to start from. Defaults to 'checkpoint' with a durable checkpoint store, else 'latest'.
+	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest), an
+	 * event id to start from, or a time: an instant (2026-11-28T00:00:00Z) or a duration before the start (1h,
+	 * 30m), from the first event created then. A time, like 'checkpoint', resumes after the saved position when
+	 * there is one. Defaults to 'checkpoint' with a durable checkpoint store, else 'latest'.
 	 */
 	private @Nullable StartFrom startFrom;
+
+	/**
+	 * A catch-up through the logs list that takes longer than this is announced with a CaughtUpEvent once it
+	 * is done, as the first one of each start (the history) always is.
+	 */
+	private Duration caughtUpThreshold = Duration.ofSeconds(10);
 
 	/**
 	 * Which transport carries the events: 'auto' (WebSocket, polling while the WebSocket is unavailable),
@@ -152,6 +160,14 @@ public class ArvadosEventsProperties implements Validator {
 
 	public void setStartFrom(@Nullable StartFrom startFrom) {
 		this.startFrom = startFrom;
+	}
+
+	public Duration getCaughtUpThreshold() {
+		return this.caughtUpThreshold;
+	}
+
+	public void setCaughtUpThreshold(Duration caughtUpThreshold) {
+		this.caughtUpThreshold = positive(caughtUpThreshold);
 	}
 
 	public @Nullable Transport getTransport() {

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -28,6 +29,10 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@link Error} included, is reported and the next event comes. Should the thread end anyway (a failure while
  * reporting a failure), {@code onDeath} is told and {@link #failure()} says why. There is never more than one
  * dispatching thread: {@link #start(Duration)} waits for one still draining after a stop.
+ * <p>
+ * A {@link #offerNotice notice} (an application event about the stream, such as the end of a catch-up) takes its
+ * place in the same queue, so that its listeners run after the handlers of every event queued before it. Each
+ * event is shown to the {@code tap} (the pull listeners) just before the handlers get it; the tap must not block.
  */
 public final class EventDispatcher {
 
@@ -42,7 +47,8 @@ public final class EventDispatcher {
 
 	private static final long NAP_WINDOW_NANOS = 2_000_000;
 
-	private final BlockingQueue<ArvadosEvent> queue;
+	/** Events, and notices between them. */
+	private final BlockingQueue<Object> queue;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -51,6 +57,8 @@ public final class EventDispatcher {
 	private final Consumer<ArvadosEvent> onHandled;
 
 	private final Consumer<Throwable> onDeath;
+
+	private final Consumer<ArvadosEvent> tap;
 
 	/** The run whose thread is alive, until its stop callbacks have run. Guarded by this. */
 	private @Nullable Run current;
@@ -76,11 +84,27 @@ public final class EventDispatcher {
 	 */
 	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath) {
+		this(capacity, publisher, errorHandler, onHandled, onDeath, (event) -> {
+		});
+	}
+
+	/**
+	 * A dispatcher that also shows each event to a tap before the handlers get it.
+	 * @param capacity how many events may wait
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 * @param tap shown each event on the dispatching thread; must return at once (what it throws is logged)
+	 */
+	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
+			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath, Consumer<ArvadosEvent> tap) {
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
 		this.onHandled = onHandled;
 		this.onDeath = onDeath;
+		this.tap = tap;
 	}
 
 	/**
@@ -152,6 +176,18 @@ public final class EventDispatcher {
 	}
 
 	/**
+	 * Queue a notice behind the events queued so far, waiting up to {@code timeout} for room: it is published on
+	 * the dispatching thread once their handlers have returned.
+	 * @param notice the application event
+	 * @param timeout how long to wait
+	 * @return whether it was queued
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean offerNotice(ApplicationEvent notice, Duration timeout) throws InterruptedException {
+		return this.queue.offer(notice, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
 	 * How many events wait for their handlers.
 	 */
 	public int queueDepth() {
@@ -168,8 +204,7 @@ public final class EventDispatcher {
 		if (busy != null) {
 			return busy.eventAt();
 		}
-		ArvadosEvent next = this.queue.peek();
-		return (next != null) ? next.eventAt() : null;
+		return (this.queue.peek() instanceof ArvadosEvent next) ? next.eventAt() : null;
 	}
 
 	/**
@@ -236,7 +271,7 @@ public final class EventDispatcher {
 		Throwable death = null;
 		try {
 			while (true) {
-				ArvadosEvent event;
+				Object event;
 				try {
 					event = next();
 				}
@@ -246,10 +281,13 @@ public final class EventDispatcher {
 					}
 					continue; // not ours: only stopNow ends the loop
 				}
-				if (event != null) {
-					if (!dispatch(run, event)) {
+				if (event instanceof ArvadosEvent arvadosEvent) {
+					if (!dispatch(run, arvadosEvent)) {
 						break;
 					}
+				}
+				else if (event instanceof ApplicationEvent notice) {
+					publishNotice(notice);
 				}
 				else if (run.stopping) {
 					break;
@@ -322,8 +360,8 @@ public final class EventDispatcher {
 	// TLS (on two cores a spin halved the throughput over TLS), and costs at most NAP_NANOS of latency. After
 	// NAP_WINDOW_NANOS without an event the thread waits, and a quiet stream costs nothing.
 	// The in-flight event is cleared only when the queue runs dry: a busy stream costs one volatile write per event.
-	private @Nullable ArvadosEvent next() throws InterruptedException {
-		ArvadosEvent event = this.queue.poll();
+	private @Nullable Object next() throws InterruptedException {
+		Object event = this.queue.poll();
 		if (event != null) {
 			return event;
 		}
@@ -345,9 +383,24 @@ public final class EventDispatcher {
 		return this.queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
+	private void publishNotice(ApplicationEvent notice) {
+		try {
+			this.publisher.publishEvent(notice);
+		}
+		catch (Throwable ex) {
+			logger.warn("A listener of " + notice.getClass().getSimpleName() + " failed; going on", ex);
+		}
+	}
+
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
 	private boolean dispatch(Run run, ArvadosEvent event) {
 		this.inFlight = event;
+		try {
+			this.tap.accept(event);
+		}
+		catch (Throwable ex) {
+			logger.error("Showing Arvados event " + event.id() + " to the pull listeners failed; going on", ex);
+		}
 		try {
 			this.publisher.publishEvent(event);
 		}

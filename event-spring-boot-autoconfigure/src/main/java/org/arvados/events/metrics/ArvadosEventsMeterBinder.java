@@ -18,7 +18,7 @@ import org.arvados.events.subscription.SubscriptionState;
  * is counted twice on the event path):
  * <ul>
  * <li>counters {@code arvados.events.received}, {@code .duplicates}, {@code .malformed}, {@code .reconnects},
- * {@code .transport.switches};</li>
+ * {@code .transport.switches}, {@code .pull.dropped} (events pull listeners dropped, their queue full);</li>
  * <li>gauges {@code arvados.events.queue.depth}, {@code arvados.events.connected} (1 or 0) and the time gauge
  * {@code arvados.events.lag}: how far behind the handlers are, now minus the {@code event_at} of the oldest event
  * not handled yet (the one whose handlers run, else the next queued); zero when none waits, however quiet the
@@ -53,6 +53,8 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 				(s) -> s.state().counts().reconnects());
 		counter(registry, "arvados.events.transport.switches", "Changes between WebSocket and polling",
 				(s) -> s.state().counts().transportSwitches());
+		counter(registry, "arvados.events.pull.dropped", "Selected events pull listeners dropped because their queue was full",
+				(s) -> s.listeners().dropped());
 		Gauge.builder("arvados.events.queue.depth", this.subscription, (s) -> s.state().queueDepth())
 			.description("Events waiting for their handlers")
 			.register(registry);

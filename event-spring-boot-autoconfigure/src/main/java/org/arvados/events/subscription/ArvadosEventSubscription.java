@@ -14,6 +14,7 @@ import org.arvados.events.lifecycle.SubscriptionStartedEvent;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
+import org.arvados.events.pull.ArvadosEventListeners;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -47,6 +48,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final Duration stopTimeout;
 
+	private final ArvadosEventListeners listeners;
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
@@ -58,12 +61,13 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	private boolean positionLoaded;
 
 	ArvadosEventSubscription(SubscriptionSettings settings, EventIntake intake, StreamStatus status,
-			StreamMachine machine, Duration stopTimeout) {
+			StreamMachine machine, Duration stopTimeout, ArvadosEventListeners listeners) {
 		this.settings = settings;
 		this.intake = intake;
 		this.status = status;
 		this.machine = machine;
 		this.stopTimeout = stopTimeout;
+		this.listeners = listeners;
 		status.source(this);
 	}
 
@@ -74,7 +78,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			// From a checkpoint at every start: with several instances, another may have moved it meanwhile.
-			if (!this.positionLoaded || this.settings.startFrom().kind() == StartFrom.Kind.CHECKPOINT) {
+			StartFrom.Kind kind = this.settings.startFrom().kind();
+			if (!this.positionLoaded || kind == StartFrom.Kind.CHECKPOINT || kind == StartFrom.Kind.TIME) {
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
@@ -84,7 +89,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ ((this.settings.transport() == Transport.POLLING) ? "polling" : "websocket") + " ("
 					+ (this.intake.isPositionKnown() ? "resuming after id " + this.intake.resumeAfter()
-							: "new events only")
+							: this.settings.startFrom().describe())
 					+ ")");
 			this.status.publish(new SubscriptionStartedEvent(this, this.status.mode()));
 			this.machine.start();
@@ -212,6 +217,15 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 */
 	public @Nullable Instant oldestUnhandledEventAt() {
 		return this.intake.dispatcher().oldestUnhandledEventAt();
+	}
+
+	/**
+	 * The pull listeners: open one to read selected events at your own pace, e.g.
+	 * {@code listeners().select().eventTypes("update").open()}.
+	 * @return the same instance as the {@link ArvadosEventListeners} bean
+	 */
+	public ArvadosEventListeners listeners() {
+		return this.listeners;
 	}
 
 	/**

@@ -23,15 +23,21 @@ final class ClusterLog implements LogList {
 
 	private final Duration initialWindow;
 
+	private final StartFrom startFrom;
+
+	private final CatchUpReport report;
+
 	private final Clock clock;
 
 	ClusterLog(WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogCatchUp catchUp, EventIntake intake,
-			Duration initialWindow, Clock clock) {
+			Duration initialWindow, StartFrom startFrom, CatchUpReport report, Clock clock) {
 		this.discovery = discovery;
 		this.tokenVerifier = tokenVerifier;
 		this.catchUp = catchUp;
 		this.intake = intake;
 		this.initialWindow = initialWindow;
+		this.startFrom = startFrom;
+		this.report = report;
 		this.clock = clock;
 	}
 
@@ -46,15 +52,33 @@ final class ClusterLog implements LogList {
 	// event would resume without a position and lose what happened meanwhile.
 	@Override
 	public void startFromNewest() {
-		if (!this.intake.isPositionKnown()) {
+		if (this.intake.isPositionKnown()) {
+			return;
+		}
+		// No checkpoint was saved: a start from a time reads the history from then.
+		if (this.startFrom.kind() == StartFrom.Kind.TIME) {
+			this.catchUp.startFromTime(this.startFrom.since(this.clock));
+		}
+		else {
 			this.catchUp.startFromNewest(this.clock.instant().minus(this.initialWindow));
 		}
+	}
+
+	@Override
+	public void streamStarts() {
+		this.report.restart();
+	}
+
+	@Override
+	public void caughtUp(BooleanSupplier stillWanted) {
+		this.report.caughtUp(stillWanted);
 	}
 
 	// Without a position (the newest id could not be asked) new events count from the first that arrives: there is
 	// nothing to catch up on, and reading from 0 would deliver the whole log.
 	@Override
 	public boolean catchUp(BooleanSupplier stillWanted) {
+		this.report.passBegins();
 		return !this.intake.isPositionKnown() || this.catchUp.run(stillWanted);
 	}
 

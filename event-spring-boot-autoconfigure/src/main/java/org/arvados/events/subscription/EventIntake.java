@@ -1,11 +1,11 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,6 +25,7 @@ import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.transport.SecretRedactor;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -73,6 +74,9 @@ final class EventIntake {
 
 	private final AtomicLong handled = new AtomicLong();
 
+	/** Events queued for the handlers: new, and through the filters. Written under the producer monitor. */
+	private volatile long queued;
+
 	private final AtomicLong duplicates = new AtomicLong();
 
 	private final AtomicLong malformed = new AtomicLong();
@@ -86,19 +90,20 @@ final class EventIntake {
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
 			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
-			Consumer<String> onFenced) {
+			Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = filters;
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
 		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
-				onDispatcherDeath);
+				onDispatcherDeath, tap);
 	}
 
 	void loadPosition(StartFrom startFrom) {
 		switch (startFrom.kind()) {
 			case ID -> this.position.startAfter(startFrom.id() - 1);
-			case CHECKPOINT -> loadCheckpoint();
+			// A time, as the checkpoint, applies only when none is saved: a restart must not read the history again.
+			case CHECKPOINT, TIME -> loadCheckpoint();
 			case LATEST -> {
 			}
 		}
@@ -266,9 +271,10 @@ final class EventIntake {
 				while (!this.dispatcher.offer(event, OFFER_WAIT)) {
 					if (!stillCurrent.getAsBoolean()) {
 						this.position.release(event.id());
-						break;
+						return Outcome.NEW_EVENT;
 					}
 				}
+				this.queued++;
 			}
 			catch (InterruptedException ex) {
 				this.position.release(event.id());
@@ -279,6 +285,34 @@ final class EventIntake {
 			}
 			return Outcome.NEW_EVENT;
 		}
+	}
+
+	/**
+	 * Queue a notice for the handlers' thread behind every event queued so far, waiting for room.
+	 * @param notice makes the notice from how many events have been queued for the handlers until it
+	 * @param stillWanted when it turns false while waiting, the notice is dropped
+	 */
+	void enqueueNotice(LongFunction<ApplicationEvent> notice, BooleanSupplier stillWanted) {
+		synchronized (this.producerMonitor) {
+			ApplicationEvent made = notice.apply(this.queued);
+			try {
+				while (!this.dispatcher.offerNotice(made, OFFER_WAIT)) {
+					if (!stillWanted.getAsBoolean()) {
+						return;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * How many events have been queued for the handlers: new, and through the filters.
+	 */
+	long queued() {
+		return this.queued;
 	}
 
 	// A loop, not a stream: this runs for every event on the socket reader's thread.

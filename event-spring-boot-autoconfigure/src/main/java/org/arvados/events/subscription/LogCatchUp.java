@@ -58,6 +58,18 @@ final class LogCatchUp {
 	}
 
 	/**
+	 * Start from a time: before the oldest matching event created at or after it, so that the catch-up, which
+	 * reads by id and is gap-free, delivers it and every later one. When none was created since, as
+	 * {@link #startFromNewest}: after the newest event of any kind.
+	 * @param since the time
+	 */
+	void startFromTime(Instant since) {
+		OptionalLong oldest = this.client.oldestIdSince(this.filters, since);
+		this.intake.startAfter(oldest.isPresent() ? oldest.getAsLong() - 1
+				: this.client.newestId(List.of(), Instant.EPOCH).orElse(0));
+	}
+
+	/**
 	 * One pass: the open gaps, then every page after the highest id until a short one.
 	 * @param stillWanted checked before each page and event; the pass stops when it turns false
 	 * @return whether the pass reached the newest event

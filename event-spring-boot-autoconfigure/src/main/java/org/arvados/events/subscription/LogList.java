@@ -17,9 +17,24 @@ interface LogList {
 	void verify();
 
 	/**
-	 * When no position is known yet, start after the newest matching event ("from now on").
+	 * When no position is known yet, establish one: after the newest matching event ("from now on"), or, for a
+	 * start from a time, before the oldest matching event created since then.
 	 */
 	void startFromNewest();
+
+	/**
+	 * The stream starts: its first catch-up reads the history.
+	 */
+	default void streamStarts() {
+	}
+
+	/**
+	 * A catch-up (one pass or more, retries included) reached the newest event, and its events are queued for the
+	 * handlers: say so when it was the history or took long.
+	 * @param stillWanted whether the stream still runs
+	 */
+	default void caughtUp(BooleanSupplier stillWanted) {
+	}
 
 	/**
 	 * Read the list from the position up to the newest event, handing each new event to the handlers.

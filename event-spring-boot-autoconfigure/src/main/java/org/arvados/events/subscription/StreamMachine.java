@@ -91,6 +91,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.failedAttempts = 0;
 		this.trials = null;
 		this.status.starting(this.mode);
+		this.log.streamStarts();
 		Duration watch = Duration.ofMillis(Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4)));
 		this.loop.scheduleWithFixedDelay(this::watch, watch);
 		// Gaps are given up only by the list, asked for them every poll interval (see LogCatchUp).
@@ -160,6 +161,11 @@ final class StreamMachine implements LiveFeed.Signals {
 			if (!this.running) {
 				return;
 			}
+			if (this.settings.startFrom().kind() == StartFrom.Kind.TIME) {
+				// The history is in the list only: without it, a start from a time would quietly skip it.
+				failed(ex, this::connect);
+				return;
+			}
 			// The WebSocket may work while the list does not: stream, and count from the first event.
 			logger.warn("Cannot ask " + this.settings.endpoint() + " for the newest event id ("
 					+ this.redactor.describe(ex) + "); new events count from the first one that arrives");
@@ -210,6 +216,7 @@ final class StreamMachine implements LiveFeed.Signals {
 				}
 			}
 			while (this.feed.takeOverflow(current) || !this.feed.release(current));
+			this.log.caughtUp(() -> this.running);
 		}
 		catch (RuntimeException ex) {
 			if (trying()) {
@@ -301,6 +308,7 @@ final class StreamMachine implements LiveFeed.Signals {
 			if (!this.log.catchUp(() -> this.running && this.mode == TransportMode.POLLING)) {
 				return;
 			}
+			this.log.caughtUp(() -> this.running);
 		}
 		catch (RuntimeException ex) {
 			if (trying()) {

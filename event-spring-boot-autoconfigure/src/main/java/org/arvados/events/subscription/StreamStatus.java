@@ -108,6 +108,11 @@ final class StreamStatus {
 		this.source = source;
 	}
 
+	/** What the events name as their source. */
+	Object source() {
+		return this.source;
+	}
+
 	/** Started: nothing flows yet. */
 	void starting(TransportMode mode) {
 		this.mode = mode;

@@ -9,6 +9,7 @@ import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.pull.ArvadosEventListeners;
 import org.arvados.events.transport.LogsClient;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TokenVerifier;
@@ -33,12 +34,15 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param errorHandler decides about handler failures
  * @param stopTimeout how long a stop waits for the handlers
  * @param checkpointInterval how often the position is saved while it changes
+ * @param caughtUpThreshold a catch-up longer than this is reported with a
+ * {@link org.arvados.events.lifecycle.CaughtUpEvent}, as the first of each start always is
+ * @param listeners the pull listeners, shown each event before the handlers
  */
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
 		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
 		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
-		Duration checkpointInterval) {
+		Duration checkpointInterval, Duration caughtUpThreshold, ArvadosEventListeners listeners) {
 
 	/**
 	 * A new subscription, not started.
@@ -59,14 +63,15 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 					if (built != null) {
 						built.fail(DisconnectReason.CHECKPOINT_CONFLICT, conflict);
 					}
-				});
+				}, this.listeners::deliver);
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);
-		ClusterLog log = new ClusterLog(this.discovery, this.tokenVerifier, catchUp, intake,
-				this.settings.pollInitialWindow(), Clock.systemUTC());
-		ReconnectBackOff backOff = new ReconnectBackOff(this.settings.reconnectBackOff());
 		StreamStatus status = new StreamStatus(this.publisher, redactor,
 				(this.settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET,
 				Clock.systemUTC());
+		ClusterLog log = new ClusterLog(this.discovery, this.tokenVerifier, catchUp, intake,
+				this.settings.pollInitialWindow(), this.settings.startFrom(),
+				new CatchUpReport(intake, status, this.caughtUpThreshold), Clock.systemUTC());
+		ReconnectBackOff backOff = new ReconnectBackOff(this.settings.reconnectBackOff());
 		WebSocketFeed feed = new WebSocketFeed(this.settings, this.webSocket, this.discovery, intake, redactor,
 				Math.max(1024, 4 * this.queueCapacity), status::isRunning, backOff);
 		StreamMachine machine = new StreamMachine(this.settings, feed, log, status, backOff, redactor,
@@ -76,7 +81,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		if (this.settings.transport() != Transport.POLLING) {
 			feed.checkSubscribeSize();
 		}
-		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout);
+		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout, this.listeners);
 	}
 
 }

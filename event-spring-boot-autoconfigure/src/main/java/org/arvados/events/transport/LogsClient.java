@@ -120,6 +120,20 @@ public final class LogsClient {
 		return newest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(newest.get(0).id());
 	}
 
+	/**
+	 * The oldest id among the events matching the filters that were created at or after a time: where a start
+	 * from that time begins, as {@code arv-ws --start-time} filters on {@code created_at}.
+	 * @param filters the Arvados filters
+	 * @param since only events created at or after it (to the microsecond, as the database keeps it)
+	 * @return the id, or empty when none matches
+	 */
+	public OptionalLong oldestIdSince(List<List<Object>> filters, Instant since) {
+		List<List<Object>> query = new ArrayList<>(filters);
+		query.add(List.of("created_at", ">=", DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.MICROS))));
+		List<ArvadosEvent> oldest = this.decoder.decodeList(get(query, "id asc", 1)).events();
+		return oldest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(oldest.get(0).id());
+	}
+
 	private byte[] get(List<List<Object>> filters, String order, int limit) {
 		String json = JsonMapper.shared().writeValueAsString(filters);
 		RestClient.RequestHeadersSpec<?> list;

@@ -12,6 +12,7 @@ import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.lifecycle.TransportMode;
+import org.arvados.events.pull.ArvadosEventListeners;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,18 @@ class ArvadosEventsAutoConfigurationTests {
 				.isInstanceOf(LoggingEventHandlerErrorHandler.class);
 			assertThat(context.getBean(ArvadosEventSubscription.class).isRunning()).isTrue();
 		});
+	}
+
+	@Test
+	void theSubscriptionsPullListenersAreABeanThatTheApplicationMayReplace() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ArvadosEventListeners.class)
+			.getBean(ArvadosEventListeners.class)
+			.isSameAs(context.getBean(ArvadosEventSubscription.class).listeners()));
+		ArvadosEventListeners own = new ArvadosEventListeners();
+		this.runner.withBean(ArvadosEventListeners.class, () -> own)
+			.run((context) -> assertThat(context.getBean(ArvadosEventSubscription.class).listeners()).isSameAs(own));
+		this.runner.withPropertyValues("arvados.events.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ArvadosEventListeners.class));
 	}
 
 	@Test

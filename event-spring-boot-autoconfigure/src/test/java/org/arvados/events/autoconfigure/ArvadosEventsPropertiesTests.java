@@ -56,6 +56,7 @@ class ArvadosEventsPropertiesTests {
 			reconnect.multiplier          | 0.5    | must be at least 1
 			reconnect.jitter              | -1ms   | must not be negative
 			health.down-after             | 0s     | must be a positive duration
+			caught-up-threshold           | 0s     | must be a positive duration
 			""")
 	void outOfRangeValuesFailAtBindingWithBootsReport(String property, String value, String reason) {
 		String name = "arvados.events." + property;
@@ -82,16 +83,34 @@ class ArvadosEventsPropertiesTests {
 					"failed to convert java.lang.String to java.net.URI"));
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+			banana                | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not 'banana'
+			0                     | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not '0'
+			2026-11-28            | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not '2026-11-28'
+			2026-11-28T00:00:00   | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not '2026-11-28T00:00:00'
+			2999-01-01T00:00:00Z  | must not be in the future: 2999-01-01T00:00:00Z
+			-1h                   | a duration before the start must be positive, not PT-1H
+			0s                    | a duration before the start must be positive, not PT0S
+			""")
+	void aStartFromThatIsNoneOfItsFormsFailsAtBinding(String value, String reason) {
+		this.runner.withPropertyValues("arvados.events.start-from=" + value)
+			.run(failsBinding("arvados.events.start-from", value,
+					"failed to convert java.lang.String to org.arvados.events.subscription.StartFrom (caused by "
+							+ INVALID + reason + ")"));
+	}
+
 	@Test
 	void startFromIsReadWhenBound() {
-		this.runner.withPropertyValues("arvados.events.start-from=banana")
-			.run(failsBinding("arvados.events.start-from", "banana",
-					"failed to convert java.lang.String to org.arvados.events.subscription.StartFrom (caused by "
-							+ INVALID + "must be 'latest', 'checkpoint' or a positive event id, not 'banana')"));
-		this.runner.withPropertyValues("arvados.events.start-from=0")
-			.run(failsBinding("arvados.events.start-from", "0", "failed to convert java.lang.String to "
-					+ "org.arvados.events.subscription.StartFrom (caused by " + INVALID + "must be 'latest', 'checkpoint' "
-					+ "or a positive event id, not '0')"));
+		this.runner.withPropertyValues("arvados.events.start-from=2026-11-28T00:00:00Z")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
+				.isEqualTo(StartFrom.at(java.time.Instant.parse("2026-11-28T00:00:00Z"))));
+		this.runner.withPropertyValues("arvados.events.start-from=2026-11-28T01:00:00+01:00")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
+				.isEqualTo(StartFrom.at(java.time.Instant.parse("2026-11-28T00:00:00Z"))));
+		this.runner.withPropertyValues("arvados.events.start-from=30m")
+			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
+				.isEqualTo(StartFrom.ago(java.time.Duration.ofMinutes(30))));
 		this.runner.withPropertyValues("arvados.events.start-from=Checkpoint")
 			.run((context) -> assertThat(context.getBean(ArvadosEventsProperties.class).getStartFrom())
 				.isEqualTo(StartFrom.CHECKPOINT));

@@ -99,7 +99,7 @@ class PropertiesDocumentationTests {
 			}
 		}
 		assertThat(enums).isPositive();
-		assertThat(hints.get("arvados.events.start-from")).containsExactly("latest", "checkpoint");
+		assertThat(hints.get("arvados.events.start-from")).containsExactly("latest", "checkpoint", "1h");
 	}
 
 	private static Map<String, JsonNode> properties() throws IOException {

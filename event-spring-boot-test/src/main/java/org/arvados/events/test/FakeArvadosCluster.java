@@ -1,6 +1,8 @@
 package org.arvados.events.test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,6 +98,16 @@ public final class FakeArvadosCluster implements AutoCloseable {
 	/** Allocates an id and commits at once. */
 	public LogEntry emit(String eventType, String objectUuid, String objectOwnerUuid, Map<String, Object> properties) {
 		return begin(eventType, objectUuid, objectOwnerUuid, properties).commit();
+	}
+
+	/**
+	 * Allocates an id and commits at once a row created at a given time, e.g. hours ago, as a cluster that has been
+	 * running for a while has: the {@code created_at} that the list's filters and the replay window read. Its id is
+	 * still the next one.
+	 */
+	public LogEntry emitAt(Instant createdAt, String eventType, String objectUuid, Map<String, Object> properties) {
+		return this.store.begin(createdAt.truncatedTo(ChronoUnit.MICROS), eventType, objectUuid, Uuids.DEFAULT_OWNER,
+				properties).commit();
 	}
 
 	/** Allocates an id now, like a sequence value taken inside an open transaction. */

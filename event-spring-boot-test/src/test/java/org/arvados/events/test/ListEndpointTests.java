@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +128,21 @@ class ListEndpointTests {
 		assertThat(ids(list("filters=" + encode("[[\"event_type\",\"not in\",[\"update\"]],[\"id\",\"<=\","
 				+ this.rows.get(3).id() + "]]")))).containsExactly(this.rows.get(0).id(), this.rows.get(3).id());
 		assertThat(ids(list("filters=" + encode("[[\"created_at\",\">=\",\"2000-01-01T00:00:00Z\"]]")))).hasSize(5);
+	}
+
+	@Test
+	void rowsCreatedInThePastAreFoundByCreatedAtAsArvWsStartTimeAsksForThem() throws Exception {
+		Instant now = Instant.now();
+		LogEntry old = this.cluster.emitAt(now.minus(Duration.ofHours(3)), "update", FakeArvadosCluster.uuid("4zz18"),
+				Map.of());
+		LogEntry recent = this.cluster.emitAt(now.minus(Duration.ofMinutes(30)), "update",
+				FakeArvadosCluster.uuid("4zz18"), Map.of());
+		String since = DateTimeFormatter.ISO_INSTANT.format(now.minus(Duration.ofHours(1)));
+		List<Long> sinceAnHourAgo = ids(list("order=id+asc&filters=" + encode("[[\"created_at\",\">=\",\"" + since + "\"]]")));
+		assertThat(sinceAnHourAgo).contains(recent.id()).doesNotContain(old.id());
+		assertThat(ids(list("order=id+asc&limit=1&filters=" + encode("[[\"created_at\",\">=\",\"" + since + "\"]]"))))
+			.as("the first row created since then, as a start from a time asks").containsExactly(this.rows.get(0).id());
+		assertThat(ids(list("filters=" + encode("[[\"created_at\",\"<\",\"" + since + "\"]]")))).containsExactly(old.id());
 	}
 
 	@Test

@@ -32,7 +32,7 @@ class ArvadosEventsMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			for (String name : new String[] { "arvados.events.received", "arvados.events.duplicates",
 					"arvados.events.malformed", "arvados.events.reconnects", "arvados.events.transport.switches",
-					"arvados.events.queue.depth", "arvados.events.connected", "arvados.events.lag" }) {
+					"arvados.events.pull.dropped", "arvados.events.queue.depth", "arvados.events.connected", "arvados.events.lag" }) {
 				assertThat(registry.find(name).meter()).as(name).isNotNull();
 			}
 			assertThat(registry.get("arvados.events.connected").gauge().value()).isZero();

@@ -46,9 +46,14 @@ public final class LogStore {
 	/** Allocates an id and prepares the row, with its timestamps taken now, like an INSERT. */
 	public Transaction begin(String eventType, String objectUuid, String objectOwnerUuid,
 			Map<String, Object> properties) {
-		Instant now = Timestamps.now();
+		return begin(Timestamps.now(), eventType, objectUuid, objectOwnerUuid, properties);
+	}
+
+	/** Allocates an id and prepares the row, with its timestamps ({@code created_at}, {@code event_at}) given. */
+	public Transaction begin(Instant createdAt, String eventType, String objectUuid, String objectOwnerUuid,
+			Map<String, Object> properties) {
 		LogEntry row = new LogEntry(this.sequence.getAndIncrement(), Uuids.random("57u5n"), objectUuid,
-				objectOwnerUuid, Uuids.kindOf(objectUuid), eventType, now, now, properties);
+				objectOwnerUuid, Uuids.kindOf(objectUuid), eventType, createdAt, createdAt, properties);
 		return new Pending(row);
 	}
 
