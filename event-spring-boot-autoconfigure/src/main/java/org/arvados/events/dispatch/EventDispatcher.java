@@ -19,8 +19,8 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Hands events to the handlers on one thread, in the order they were queued, through
- * {@link ApplicationEventPublisher#publishEvent(Object)}. The queue is bounded: when it is full,
+ * Hands events to the handlers on one thread, in the order they were queued, through the
+ * {@link ApplicationEventPublisher}, each wrapped in a {@code PayloadApplicationEvent} as the context would. The queue is bounded: when it is full,
  * {@link #offer} waits, and so does the socket reader that calls it. After the handlers of an event
  * return (or fail and the {@link EventHandlerErrorHandler} has had its say), {@code onHandled} is told,
  * never before.
@@ -402,7 +402,8 @@ public final class EventDispatcher {
 			logger.error("Showing Arvados event " + event.id() + " to the pull listeners failed; going on", ex);
 		}
 		try {
-			this.publisher.publishEvent(event);
+			// As the context would wrap it (its source is the publisher, which is the context), but cheaper.
+			this.publisher.publishEvent(new ArvadosPayloadEvent(this.publisher, event));
 		}
 		catch (Throwable ex) {
 			// Only plain @EventListener methods get here: @EventHandler methods report their own failures.

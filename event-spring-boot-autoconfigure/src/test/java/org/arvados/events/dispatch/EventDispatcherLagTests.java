@@ -27,7 +27,7 @@ class EventDispatcherLagTests {
 	private final AtomicInteger handled = new AtomicInteger();
 
 	private final EventDispatcher dispatcher = new EventDispatcher(16, (event) -> {
-		if (((ArvadosEvent) event).id() == 1) {
+		if (((ArvadosEvent) Published.payload(event)).id() == 1) {
 			try {
 				this.release.await();
 			}

@@ -32,7 +32,8 @@ class EventDispatcherNoticeTests {
 	}, (death) -> {
 	}, this::tap);
 
-	private void publish(Object event) {
+	private void publish(Object published) {
+		Object event = Published.payload(published);
 		this.seen.add("handlers " + ((event instanceof ArvadosEvent arvados) ? arvados.id() : "notice"));
 		this.published.add(event);
 	}

@@ -120,7 +120,7 @@ class EventDispatcherRestartTests {
 		List<String> stoppedOn = new CopyOnWriteArrayList<>();
 		this.dispatcher = new EventDispatcher(16, (event) -> {
 			this.threads.add(Thread.currentThread().getName());
-			if (((ArvadosEvent) event).id() == 1) {
+			if (((ArvadosEvent) Published.payload(event)).id() == 1) {
 				assertThat(this.dispatcher.isDispatchThread()).isTrue();
 				// Returns at once: the stop happens after this handler returns and the queue is drained.
 				this.dispatcher.stop(() -> {
@@ -152,7 +152,7 @@ class EventDispatcherRestartTests {
 		int now = this.running.incrementAndGet();
 		this.mostAtOnce.accumulateAndGet(now, Math::max);
 		try {
-			if (((ArvadosEvent) event).id() == 1) {
+			if (((ArvadosEvent) Published.payload(event)).id() == 1) {
 				this.release.await();
 			}
 		}

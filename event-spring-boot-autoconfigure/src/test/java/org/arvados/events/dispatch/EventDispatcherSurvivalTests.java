@@ -123,7 +123,7 @@ class EventDispatcherSurvivalTests {
 
 	private void start(Consumer<ArvadosEvent> listener, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled) {
-		ApplicationEventPublisher publisher = (event) -> listener.accept((ArvadosEvent) event);
+		ApplicationEventPublisher publisher = (event) -> listener.accept((ArvadosEvent) Published.payload(event));
 		this.dispatcher = new EventDispatcher(16, publisher, errorHandler, onHandled, this.death::set);
 		this.dispatcher.start();
 	}
