@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.SubscriptionState;
@@ -85,6 +86,10 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (state.reason() != null && state.reason().needsAttention()) {
 			return Status.DOWN;
+		}
+		if (state.phase() == StreamPhase.PAUSED) {
+			// Held on purpose by the application, which knows: not a failure.
+			return Status.UP;
 		}
 		if (state.connected()) {
 			return Status.UP;

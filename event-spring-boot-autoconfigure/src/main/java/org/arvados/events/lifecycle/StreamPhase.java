@@ -8,6 +8,7 @@ package org.arvados.events.lifecycle;
  * STOPPED → VERIFYING → CONNECTING → SUBSCRIBING → CATCHING_UP → LIVE
  *              │            └──────────────┴─────────────┴──────────┴──→ BACKING_OFF → (VERIFYING | CONNECTING)
  *              └─(polling)→ CATCHING_UP → POLLING ⇄ TRYING_WEBSOCKET ──(caught up)──→ LIVE
+ * any running phase ──(pause)──→ PAUSED ──(resume)──→ VERIFYING
  * </pre>
  */
 public enum StreamPhase {
@@ -40,7 +41,13 @@ public enum StreamPhase {
 	BACKING_OFF(false),
 
 	/** Stopped by a failure that only a person can fix (the dispatching thread died). */
-	FAILED(false);
+	FAILED(false),
+
+	/**
+	 * Paused by the application: nothing is read, what was queued still reaches the handlers, and the position is
+	 * kept for the resume.
+	 */
+	PAUSED(false);
 
 	private final boolean flowing;
 

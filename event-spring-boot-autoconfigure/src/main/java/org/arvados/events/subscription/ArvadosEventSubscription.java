@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.checkpoint.ResumePosition;
-import org.arvados.events.lifecycle.SubscriptionStartedEvent;
+import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
+import org.arvados.events.lifecycle.SubscriptionStartedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.arvados.events.pull.ArvadosEventListeners;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
+
+	private volatile boolean paused;
 
 	private volatile boolean autoStartup = true;
 
@@ -104,6 +107,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return;
 			}
 			this.running = false;
+			this.paused = false;
 			this.machine.stop();
 			AtomicBoolean done = new AtomicBoolean();
 			Runnable finish = () -> {
@@ -158,6 +162,47 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Stop reading events for now, without stopping: the connection is closed and nothing is polled, what is
+	 * queued still reaches the handlers, and the position is kept, so that {@link #resume()} goes on from it with
+	 * nothing lost or repeated. The stream's phase is {@link StreamPhase#PAUSED} (health stays UP and says so), and
+	 * a {@code StreamPhaseChangedEvent} is published. Nothing happens when not running or paused already.
+	 */
+	public void pause() {
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running || this.paused) {
+				return;
+			}
+			this.paused = true;
+			this.machine.stop(StreamPhase.PAUSED);
+			logger.info("Paused following Arvados events from " + this.settings.endpoint() + " after id "
+					+ this.intake.resumeAfter() + "; resume() goes on from there");
+		}
+	}
+
+	/**
+	 * Read events again after {@link #pause()}: connect (or poll) and catch up from the position kept, as after a
+	 * reconnect. Nothing happens when not paused.
+	 */
+	public void resume() {
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running || !this.paused) {
+				return;
+			}
+			this.paused = false;
+			logger.info("Resuming Arvados events from " + this.settings.endpoint() + " after id "
+					+ this.intake.resumeAfter());
+			this.machine.start();
+		}
+	}
+
+	/**
+	 * Whether {@link #pause()} holds the stream.
+	 */
+	public boolean isPaused() {
+		return this.paused;
 	}
 
 	/**

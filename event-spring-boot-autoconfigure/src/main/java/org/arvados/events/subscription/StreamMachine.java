@@ -101,10 +101,18 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	/** Stop at once: nothing runs on the loop any more, a blocking request is interrupted. */
 	void stop() {
+		stop(StreamPhase.STOPPED);
+	}
+
+	/**
+	 * Stop at once, as {@link #stop()}, into the given phase; {@link #start()} goes on from the position.
+	 * @param to {@link StreamPhase#STOPPED}, or {@link StreamPhase#PAUSED} when the application pauses
+	 */
+	void stop(StreamPhase to) {
 		this.running = false;
 		this.loop.shutdown();
 		this.feed.close();
-		this.status.changed(this.status.phase(), StreamPhase.STOPPED, this.mode, null, null);
+		this.status.changed(this.status.phase(), to, this.mode, null, null);
 	}
 
 	/**
