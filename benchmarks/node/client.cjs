@@ -1,7 +1,8 @@
 'use strict';
 // The anchor: Node's `ws` client, parsing every frame with JSON.parse, in its own process.
-// Usage: node client.cjs --url wss://127.0.0.1:PORT/websocket --ca cert.pem --warmup N --measured N
-// Prints one line: RESULT {"events":N,"nanos":N,"cpuNanos":N}, for the events after the warm-up.
+// Usage: node client.cjs --url wss://127.0.0.1:PORT/websocket --ca cert.pem --warmup N --measured N [--latency 1]
+// Prints one line: RESULT {"events":N,"nanos":N,"cpuNanos":N}, for the events after the warm-up; with --latency,
+// the percentiles of the time from the feed's write (properties.sent) to the parsed message, in microseconds.
 const fs = require('fs');
 const WebSocket = require('ws');
 
@@ -13,6 +14,7 @@ let seen = 0;
 let start;
 let cpuStart;
 let sink = 0;
+const latencies = args.latency ? new Float64Array(Number(args.measured)) : null;
 
 const ws = new WebSocket(args.url, { ca: fs.readFileSync(args.ca), perMessageDeflate: false });
 ws.on('open', () => ws.send('{"method":"subscribe","filters":[]}'));
@@ -20,6 +22,18 @@ ws.on('message', (data) => {
   const message = JSON.parse(data);
   if (message.id === undefined) {
     return; // the subscription's status
+  }
+  if (latencies !== null) {
+    if (seen >= warmUp) {
+      latencies[seen - warmUp] = Number(process.hrtime.bigint() - BigInt(message.properties.sent)) / 1000;
+    }
+    if (seen + 1 === total) {
+      latencies.sort();
+      const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]);
+      console.log('RESULT ' + JSON.stringify({ p50Micros: at(0.5), p99Micros: at(0.99), p999Micros: at(0.999),
+        maxMicros: Math.round(latencies[latencies.length - 1]) }));
+      process.exit(0);
+    }
   }
   sink += message.id & 1;
   seen++;

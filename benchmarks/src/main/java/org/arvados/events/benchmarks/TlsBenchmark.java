@@ -71,16 +71,19 @@ final class TlsBenchmark implements AutoCloseable {
 
 	/**
 	 * Run one client to the end of its events.
-	 * @param client one of {@link #CLIENTS}, or {@code latency}
+	 * @param client one of {@link #CLIENTS}, or {@code latency} (the starter's) or {@code node-latency}
 	 * @return its {@code RESULT}: events, nanos, cpuNanos (or the latency percentiles)
 	 */
 	Map<String, Object> client(String client, int port, long warmUp, long measured) throws IOException,
 			InterruptedException {
 		List<String> command = new ArrayList<>();
-		if (client.equals("node")) {
+		if (client.startsWith("node")) {
 			command.addAll(List.of(node(), NODE_SCRIPTS.resolve("client.cjs").toString(), "--url",
 					"wss://127.0.0.1:" + port + "/websocket", "--ca", this.certificate.toString(), "--warmup",
 					Long.toString(warmUp), "--measured", Long.toString(measured)));
+			if (client.equals("node-latency")) {
+				command.addAll(List.of("--latency", "1"));
+			}
 		}
 		else {
 			String java = System.getenv().getOrDefault("BENCH_JAVA",
