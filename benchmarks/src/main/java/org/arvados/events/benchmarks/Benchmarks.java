@@ -148,6 +148,9 @@ public final class Benchmarks {
 		}
 	}
 
+	private static final Map<String, String> LATENCY_LABELS = Map.of("node-latency", "Node ws (anchor)", "latency",
+			"starter (@EventHandler)", "raw-latency", "Tomcat client alone");
+
 	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
 			"starter (@EventHandler)", "raw", "Tomcat client, discard");
 
@@ -163,13 +166,12 @@ public final class Benchmarks {
 			// took), not what a steady stream sees.
 			long paced = 2L * rate;
 			try (TlsBenchmark.Feed feed = tls.feed(0, warmUp + ":0,pause:2000," + (paced + measured) + ":" + rate)) {
-				for (String client : List.of("node-latency", "latency")) {
+				for (String client : List.of("node-latency", "latency", "raw-latency")) {
 					Map<String, Object> p = tls.client(client, feed.port(), warmUp + paced, measured);
-					String label = String.format("%,d/s %s", rate, client.equals("latency") ? "starter" : "Node ws (anchor)");
+					String label = String.format("%,d/s %s", rate, LATENCY_LABELS.get(client));
 					line("%-36s %10s %10s %10s %10s", label, p.get("p50Micros"), p.get("p99Micros"), p.get("p999Micros"),
 							p.get("maxMicros"));
-					Map<String, Object> row = map("perSecond", rate, "client", client.equals("latency") ? "starter" : "node",
-							"events", measured);
+					Map<String, Object> row = map("perSecond", rate, "client", client, "events", measured);
 					row.putAll(p);
 					rows.add(row);
 				}

@@ -98,10 +98,14 @@ final class Handlers {
 		@EventHandler
 		void on(ArvadosEvent event) {
 			long now = this.clock.getAsLong();
-			if (event.id() < this.firstMeasuredId || this.recorded == this.nanos.length) {
+			record(event.id(), now, Long.parseLong((String) event.properties().get("sent")));
+		}
+
+		void record(long id, long now, long sent) {
+			if (id < this.firstMeasuredId || this.recorded == this.nanos.length) {
 				return;
 			}
-			this.nanos[this.recorded++] = now - Long.parseLong((String) event.properties().get("sent"));
+			this.nanos[this.recorded++] = now - sent;
 			if (this.recorded == this.nanos.length) {
 				this.done.countDown();
 			}

@@ -47,6 +47,7 @@ final class TlsClients {
 			case "starter" -> starter(port, ca, warmUp, measured);
 			case "raw" -> raw(port, ca, warmUp, measured);
 			case "latency" -> latency(port, ca, warmUp, (int) measured);
+			case "raw-latency" -> rawLatency(port, ca, warmUp, (int) measured);
 			default -> throw new IllegalArgumentException("No client '" + kind + "'");
 		};
 		System.out.println("RESULT " + result);
@@ -88,20 +89,45 @@ final class TlsClients {
 	}
 
 	private static String raw(int port, Path ca, long warmUp, long measured) throws Exception {
-		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(64 * 1024);
-		container.setDefaultMaxBinaryMessageBufferSize(64 * 1024);
-		StandardWebSocketClient client = new StandardWebSocketClient(container);
-		client.setSslContext(sslContext(ca));
 		Discard discard = new Discard(warmUp, warmUp + measured);
-		WebSocketSession session = client.execute(discard, "wss://127.0.0.1:" + port + "/websocket")
-			.get(10, TimeUnit.SECONDS);
-		session.sendMessage(new TextMessage("{\"method\":\"subscribe\",\"filters\":[]}"));
+		subscribe(port, ca, discard);
 		if (!discard.done.await(10, TimeUnit.MINUTES)) {
 			throw new IllegalStateException("Only " + discard.seen + " events arrived");
 		}
 		return "{\"events\":" + measured + ",\"nanos\":" + (discard.endNanos - discard.startNanos) + ",\"cpuNanos\":"
 				+ (discard.endCpu - discard.startCpu) + "}";
+	}
+
+	// The floor of the starter's latency: its Tomcat client, reading properties.sent out of the text, no more.
+	private static String rawLatency(int port, Path ca, long warmUp, int measured) throws Exception {
+		Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured, System::nanoTime);
+		subscribe(port, ca, new TextWebSocketHandler() {
+			@Override
+			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+				long now = System.nanoTime();
+				String text = message.getPayload();
+				int sent = text.indexOf("\"sent\":\"");
+				int id = text.indexOf("\"id\":");
+				if (sent >= 0 && id >= 0) {
+					latency.record(Long.parseLong(text, id + 5, id + 13, 10), now,
+							Long.parseLong(text, sent + 8, sent + 27, 10));
+				}
+			}
+		});
+		double[] p = latency.awaitPercentiles();
+		return String.format("{\"p50Micros\":%.0f,\"p99Micros\":%.0f,\"p999Micros\":%.0f,\"maxMicros\":%.0f}", p[0],
+				p[1], p[2], p[3]);
+	}
+
+	private static void subscribe(int port, Path ca, TextWebSocketHandler handler) throws Exception {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(64 * 1024);
+		container.setDefaultMaxBinaryMessageBufferSize(64 * 1024);
+		StandardWebSocketClient client = new StandardWebSocketClient(container);
+		client.setSslContext(sslContext(ca));
+		WebSocketSession session = client.execute(handler, "wss://127.0.0.1:" + port + "/websocket")
+			.get(10, TimeUnit.SECONDS);
+		session.sendMessage(new TextMessage("{\"method\":\"subscribe\",\"filters\":[]}"));
 	}
 
 	private static SSLContext sslContext(Path ca) throws Exception {
