@@ -149,10 +149,10 @@ public final class Benchmarks {
 	}
 
 	private static final Map<String, String> LATENCY_LABELS = Map.of("node-latency", "Node ws (anchor)", "latency",
-			"starter (@EventHandler)", "raw-latency", "Tomcat client alone");
+			"starter (@EventHandler)", "raw-latency", "Tomcat client alone", "jdk-latency", "JDK client alone");
 
 	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
-			"starter (@EventHandler)", "raw", "Tomcat client, discard");
+			"starter (@EventHandler)", "raw", "Tomcat client, discard", "jdk", "JDK client, discard");
 
 	private void tlsLatency(TlsBenchmark tls) throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
@@ -166,7 +166,7 @@ public final class Benchmarks {
 			// took), not what a steady stream sees.
 			long paced = 2L * rate;
 			try (TlsBenchmark.Feed feed = tls.feed(0, warmUp + ":0,pause:2000," + (paced + measured) + ":" + rate)) {
-				for (String client : List.of("node-latency", "latency", "raw-latency")) {
+				for (String client : List.of("node-latency", "latency", "raw-latency", "jdk-latency")) {
 					Map<String, Object> p = tls.client(client, feed.port(), warmUp + paced, measured);
 					String label = String.format("%,d/s %s", rate, LATENCY_LABELS.get(client));
 					line("%-36s %10s %10s %10s %10s", label, p.get("p50Micros"), p.get("p99Micros"), p.get("p999Micros"),

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The processes of the TLS benchmark: an independent feed (Node's {@code ws} server, {@code benchmarks/node/feed.cjs})
  * and each client in its own process, one at a time: Node's {@code ws} client parsing every frame (the anchor), the
- * starter through {@code @EventHandler}, and the Tomcat client the starter uses, reading and discarding. Needs
+ * starter through {@code @EventHandler}, the Tomcat client the starter uses, reading and discarding, and the JDK's
+ * {@code java.net.http} WebSocket client doing the same (the alternative measured against Tomcat's). Needs
  * {@code node} with the {@code ws} package on {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run}
  * provides. {@code BENCH_JAVA} and {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a
  * profiler agent).
@@ -25,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TlsBenchmark implements AutoCloseable {
 
 	/** The clients, in the order each round runs them. */
-	static final List<String> CLIENTS = List.of("node", "starter", "raw");
+	static final List<String> CLIENTS = List.of("node", "starter", "raw", "jdk");
 
 	private static final Path NODE_SCRIPTS = Path.of("benchmarks", "node");
 

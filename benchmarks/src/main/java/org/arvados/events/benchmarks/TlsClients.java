@@ -48,6 +48,8 @@ final class TlsClients {
 			case "raw" -> raw(port, ca, warmUp, measured);
 			case "latency" -> latency(port, ca, warmUp, (int) measured);
 			case "raw-latency" -> rawLatency(port, ca, warmUp, (int) measured);
+			case "jdk" -> JdkClient.throughput(port, sslContext(ca), warmUp, measured);
+			case "jdk-latency" -> JdkClient.latency(port, sslContext(ca), warmUp, (int) measured);
 			default -> throw new IllegalArgumentException("No client '" + kind + "'");
 		};
 		System.out.println("RESULT " + result);
@@ -130,7 +132,7 @@ final class TlsClients {
 		session.sendMessage(new TextMessage("{\"method\":\"subscribe\",\"filters\":[]}"));
 	}
 
-	private static SSLContext sslContext(Path ca) throws Exception {
+	static SSLContext sslContext(Path ca) throws Exception {
 		KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
 		trust.load(null, null);
 		try (InputStream in = Files.newInputStream(ca)) {
