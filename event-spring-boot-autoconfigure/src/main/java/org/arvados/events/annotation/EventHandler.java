@@ -12,8 +12,9 @@ import org.springframework.core.annotation.AliasFor;
 /**
  * Marks a method that receives {@link org.arvados.events.ArvadosEvent}s from the cluster.
  * <p>
- * The method takes one {@code ArvadosEvent} parameter. It is an {@link EventListener} underneath, so
- * {@code @Order} and {@code @Async} work as they do there. The attributes narrow what it receives; all
+ * The method takes one {@code ArvadosEvent} parameter, and may take an {@link org.arvados.events.Acknowledgment}
+ * after it: the resume position then waits at that event until it is acknowledged. It is an {@link EventListener}
+ * underneath, so {@code @Order} and {@code @Async} work as they do there. The attributes narrow what it receives; all
  * of them must match. Events reach handlers one at a time in the order the server committed them. A
  * handler that throws does not stop the stream or the other handlers: the
  * {@link org.arvados.events.dispatch.EventHandlerErrorHandler} decides what happens.

@@ -9,12 +9,15 @@ import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.observation.EventHandlerObservationConvention;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListenerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -25,7 +28,7 @@ import org.springframework.util.function.SingletonSupplier;
  * It is created while bean definitions are still being read, so it holds the beans its listeners use
  * (error handler, observation registry and convention, event publisher) as providers, asked on first use.
  */
-public class EventHandlerListenerFactory implements EventListenerFactory, Ordered {
+public class EventHandlerListenerFactory implements EventListenerFactory, Ordered, BeanFactoryAware {
 
 	private final ObjectProvider<EventHandlerErrorHandler> errorHandler;
 
@@ -35,6 +38,8 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 	private final Supplier<@Nullable EventHandlerObservationConvention> observationConvention;
 
 	private final ObjectProvider<ApplicationEventPublisher> publisher;
+
+	private @Nullable BeanFactory beanFactory;
 
 	public EventHandlerListenerFactory(ObjectProvider<EventHandlerErrorHandler> errorHandler,
 			ObjectProvider<ObservationRegistry> observationRegistry,
@@ -53,7 +58,21 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 
 	@Override
 	public ApplicationListener<?> createApplicationListener(String beanName, Class<?> type, Method method) {
+		EventHandler annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventHandler.class);
+		if (annotation != null && AcknowledgingEventHandlerAdapter.takesAcknowledgment(method)) {
+			return new AcknowledgingEventHandlerAdapter(beanName, type, method, annotation, this);
+		}
 		return new EventHandlerMethodAdapter(beanName, type, method, this);
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	BeanFactory beanFactory() {
+		Assert.state(this.beanFactory != null, "No BeanFactory: EventHandlerListenerFactory is not a bean");
+		return this.beanFactory;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package org.arvados.events.annotation;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.arvados.events.ArvadosEvent;
@@ -19,6 +20,7 @@ import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -42,17 +44,22 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 
 	public EventHandlerMethodAdapter(String beanName, Class<?> targetClass, Method method,
 			EventHandlerListenerFactory factory) {
-		super(beanName, targetClass, method);
+		super(beanName, targetClass, checked(method));
 		EventHandler annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventHandler.class);
-		if (annotation == null || method.getParameterCount() != 1
-				|| !method.getParameterTypes()[0].isAssignableFrom(ArvadosEvent.class)) {
-			throw new IllegalStateException("@EventHandler method " + ClassUtils.getQualifiedMethodName(method)
-					+ " must take exactly one ArvadosEvent parameter");
-		}
+		Assert.state(annotation != null, () -> ClassUtils.getQualifiedMethodName(method) + " has no @EventHandler");
 		this.filter = new EventHandlerMethodFilter(annotation);
 		this.factory = factory;
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
 		checkCondition(annotation.condition(), this.description);
+	}
+
+	// Before Spring's constructor, whose own message speaks of @EventListener and one parameter.
+	private static Method checked(Method method) {
+		if (method.getParameterCount() != 1 || !method.getParameterTypes()[0].isAssignableFrom(ArvadosEvent.class)) {
+			throw new IllegalStateException("@EventHandler method " + ClassUtils.getQualifiedMethodName(method)
+					+ " must take an ArvadosEvent parameter, and may take an Acknowledgment after it");
+		}
+		return method;
 	}
 
 	// Spring parses a condition only when the first event arrives, and then every event fails to reach the method.
@@ -83,12 +90,16 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 	// Only invocations that pass the filters and the condition reach here: those are what a timer should count.
 	@Override
 	protected @Nullable Object doInvoke(@Nullable Object... args) {
-		ArvadosEvent event = (ArvadosEvent) args[0];
-		Observation observation = Observation.createNotStarted(this.factory.observationConvention(), DEFAULT_CONVENTION,
-				() -> new EventHandlerObservationContext(event, this.description), this.factory.observationRegistry());
+		return observe(this.factory, (ArvadosEvent) args[0], this.description, () -> super.doInvoke(args));
+	}
+
+	static @Nullable Object observe(EventHandlerListenerFactory factory, ArvadosEvent event, String description,
+			Supplier<@Nullable Object> invocation) {
+		Observation observation = Observation.createNotStarted(factory.observationConvention(), DEFAULT_CONVENTION,
+				() -> new EventHandlerObservationContext(event, description), factory.observationRegistry());
 		observation.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			return super.doInvoke(args);
+			return invocation.get();
 		}
 		catch (RuntimeException | Error ex) {
 			observation.error(unwrap(ex));
@@ -110,18 +121,23 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 			if (failed == null) {
 				throw ex;
 			}
-			Throwable cause = unwrap(ex);
-			// An error handler that throws must not stop the other handlers either.
-			EventHandlerErrorHandlers.handleSafely(this.factory.errorHandler(), failed, this.description, cause);
-			ApplicationEventPublisher publisher = this.factory.publisher();
-			if (publisher != null) {
-				EventHandlerErrorHandlers.publishSafely(publisher,
-						new EventHandlerFailedEvent(this, failed, this.description, cause));
-			}
+			failed(this.factory, this, failed, this.description, ex);
 		}
 	}
 
-	private static Throwable unwrap(Throwable ex) {
+	// An error handler that throws must not stop the other handlers either.
+	static void failed(EventHandlerListenerFactory factory, Object listener, ArvadosEvent failed, String description,
+			Throwable ex) {
+		Throwable cause = unwrap(ex);
+		EventHandlerErrorHandlers.handleSafely(factory.errorHandler(), failed, description, cause);
+		ApplicationEventPublisher publisher = factory.publisher();
+		if (publisher != null) {
+			EventHandlerErrorHandlers.publishSafely(publisher, new EventHandlerFailedEvent(listener, failed, description,
+					cause));
+		}
+	}
+
+	static Throwable unwrap(Throwable ex) {
 		return (ex instanceof UndeclaredThrowableException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 

@@ -20,10 +20,12 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Hands events to the handlers on one thread, in the order they were queued, through the
- * {@link ApplicationEventPublisher}, each wrapped in a {@code PayloadApplicationEvent} as the context would. The queue is bounded: when it is full,
- * {@link #offer} waits, and so does the socket reader that calls it. After the handlers of an event
- * return (or fail and the {@link EventHandlerErrorHandler} has had its say), {@code onHandled} is told,
- * never before.
+ * {@link ApplicationEventPublisher}, each wrapped in an {@link ArvadosPayloadEvent} as the context would wrap it. The
+ * queue is bounded: when it is full, {@link #offer} waits, and so does the socket reader that calls it. After the
+ * handlers of an event
+ * return (or fail and the {@link EventHandlerErrorHandler} has had its say) and every
+ * {@link org.arvados.events.Acknowledgment} they took has been acknowledged, {@code onHandled} is told, never before:
+ * on this thread, or on the thread of the last acknowledgment.
  * <p>
  * Nothing but a stop ends the thread: whatever a listener, the error handler or {@code onHandled} throws, an
  * {@link Error} included, is reported and the next event comes. Should the thread end anyway (a failure while
@@ -402,9 +404,11 @@ public final class EventDispatcher {
 		catch (Throwable ex) {
 			logger.error("Showing Arvados event " + event.id() + " to the pull listeners failed; going on", ex);
 		}
+		// As the context would wrap it (its source is the publisher, which is the context), but cheaper; handled
+		// once the listeners return and the acknowledgments they took are acknowledged.
+		ArvadosPayloadEvent published = new ArvadosPayloadEvent(this.publisher, event, () -> markHandled(event));
 		try {
-			// As the context would wrap it (its source is the publisher, which is the context), but cheaper.
-			this.publisher.publishEvent(new ArvadosPayloadEvent(this.publisher, event));
+			this.publisher.publishEvent(published);
 		}
 		catch (Throwable ex) {
 			// Only plain @EventListener methods get here: @EventHandler methods report their own failures.
@@ -420,13 +424,18 @@ public final class EventDispatcher {
 			logger.debug("A handler of Arvados event " + event.id() + " left the dispatching thread interrupted; "
 					+ "cleared");
 		}
+		published.dispatched();
+		return true;
+	}
+
+	// On the dispatching thread, or on the thread of the last acknowledgment.
+	private void markHandled(ArvadosEvent event) {
 		try {
 			this.onHandled.accept(event);
 		}
 		catch (Throwable ex) {
 			logger.error("Arvados event " + event.id() + " was handled, but marking it so failed; going on", ex);
 		}
-		return true;
 	}
 
 	/** One start of the dispatching thread, with its own stop. */

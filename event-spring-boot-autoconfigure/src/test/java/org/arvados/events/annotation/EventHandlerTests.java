@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import org.arvados.events.Acknowledgment;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
@@ -145,7 +146,7 @@ class EventHandlerTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("must take exactly one ArvadosEvent parameter"));
+				.hasMessageContaining("must take an ArvadosEvent parameter"));
 	}
 
 	@Test
@@ -166,6 +167,69 @@ class EventHandlerTests {
 			context.publishEvent("not an Arvados event");
 			assertThat(context.getBean(FilteringHandlers.class).all).isEmpty();
 		});
+	}
+
+	@Test
+	void aHandlerThatTakesAnAcknowledgmentHasTheSameFiltersConditionsOrderAndFailures() {
+		List<String> failures = new CopyOnWriteArrayList<>();
+		this.runner.withUserConfiguration(AcknowledgingHandlers.class)
+			.withBean(EventHandlerErrorHandler.class,
+					() -> (event, handler, error) -> failures.add(event.id() + " " + error.getMessage()))
+			.run((context) -> {
+				context.publishEvent(event(1, "create", COLLECTION, "arvados#collection", Map.of()));
+				context.publishEvent(event(2, "update", REQUEST, "arvados#containerRequest", Map.of("state", "Final")));
+				context.publishEvent(event(3, "update", REQUEST, "arvados#containerRequest", Map.of("state", "Queued")));
+				AcknowledgingHandlers handlers = context.getBean(AcknowledgingHandlers.class);
+				// Outside the dispatcher an acknowledgment is there to call, and does nothing.
+				assertThat(handlers.calls).containsExactly("first 1", "second 1", "first 2", "final 2", "second 2",
+						"first 3", "second 3");
+				assertThat(failures).containsExactly("3 not now");
+			});
+	}
+
+	@Test
+	void anAcknowledgmentMustComeAfterTheEvent() {
+		this.runner.withUserConfiguration(AcknowledgmentFirst.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must take an ArvadosEvent parameter, and may take an Acknowledgment after it"));
+	}
+
+	static class AcknowledgingHandlers {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@EventHandler
+		@Order(2)
+		void second(ArvadosEvent event, Acknowledgment acknowledgment) {
+			this.calls.add("second " + event.id());
+			acknowledgment.acknowledge();
+			if (event.id() == 3) {
+				throw new IllegalStateException("not now");
+			}
+		}
+
+		@EventHandler(objectKinds = "arvados#containerRequest", condition = "#event.newAttributes()['state'] == 'Final'")
+		@Order(1)
+		void onFinal(ArvadosEvent event, Acknowledgment acknowledgment) {
+			this.calls.add("final " + event.id());
+		}
+
+		@EventHandler
+		@Order(0)
+		void first(ArvadosEvent event) {
+			this.calls.add("first " + event.id());
+		}
+
+	}
+
+	static class AcknowledgmentFirst {
+
+		@EventHandler
+		void on(Acknowledgment acknowledgment, ArvadosEvent event) {
+		}
+
 	}
 
 	static ArvadosEvent event(long id, String type, String objectUuid, String kind, Map<String, Object> newAttributes) {

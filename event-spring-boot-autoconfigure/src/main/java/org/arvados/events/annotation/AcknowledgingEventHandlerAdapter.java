@@ -1,0 +1,152 @@
+package org.arvados.events.annotation;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+import org.arvados.events.Acknowledgment;
+import org.arvados.events.ArvadosEvent;
+import org.arvados.events.dispatch.ArvadosPayloadEvent;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.Order;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * The listener behind an {@link EventHandler} method that takes an {@link Acknowledgment} after its event. Spring's
+ * {@code ApplicationListenerMethodAdapter} refuses a listener method with two parameters, so this one does by hand
+ * what that one does for a method with one: the handler's filters, its SpEL condition (with the same names:
+ * {@code #event}, {@code #root.event}, {@code #root.args}, {@code #p0}), {@code @Order}, the observation and the
+ * error handling of {@link EventHandlerMethodAdapter}. A handler that throws has its acknowledgment acknowledged:
+ * its failure went to the error handler, as a handler without one's does.
+ */
+final class AcknowledgingEventHandlerAdapter implements GenericApplicationListener {
+
+	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
+
+	private final String beanName;
+
+	private final Method method;
+
+	private final EventHandlerMethodFilter filter;
+
+	private final @Nullable Expression condition;
+
+	private final int order;
+
+	private final String id;
+
+	private final EventHandlerListenerFactory factory;
+
+	private final String description;
+
+	AcknowledgingEventHandlerAdapter(String beanName, Class<?> targetClass, Method method,
+			EventHandler annotation, EventHandlerListenerFactory factory) {
+		this.beanName = beanName;
+		this.method = AopUtils.selectInvocableMethod(method, targetClass);
+		ReflectionUtils.makeAccessible(this.method);
+		this.filter = new EventHandlerMethodFilter(annotation);
+		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
+		this.condition = StringUtils.hasText(annotation.condition()) ? parse(annotation.condition()) : null;
+		Order order = AnnotatedElementUtils.findMergedAnnotation(method, Order.class);
+		this.order = (order != null) ? order.value() : Ordered.LOWEST_PRECEDENCE;
+		this.id = StringUtils.hasText(annotation.id()) ? annotation.id() : this.description;
+		this.factory = factory;
+	}
+
+	private Expression parse(String condition) {
+		try {
+			return PARSER.parseExpression(condition);
+		}
+		catch (org.springframework.expression.ParseException ex) {
+			throw new IllegalStateException("The condition of @EventHandler method " + this.description
+					+ " is not a valid SpEL expression: '" + condition + "' (" + ex.getMessage() + ")");
+		}
+	}
+
+	static boolean takesAcknowledgment(Method method) {
+		return method.getParameterCount() == 2 && method.getParameterTypes()[0].isAssignableFrom(ArvadosEvent.class)
+				&& method.getParameterTypes()[1] == Acknowledgment.class;
+	}
+
+	@Override
+	public boolean supportsEventType(ResolvableType eventType) {
+		return PayloadApplicationEvent.class.isAssignableFrom(eventType.toClass());
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent applicationEvent) {
+		ArvadosEvent event = ArvadosEventApplicationEvents.payload(applicationEvent);
+		if (event == null || !this.filter.matches(event)) {
+			return;
+		}
+		Object[] conditionArgs = { event, null };
+		if (this.condition != null && !matches(applicationEvent, conditionArgs)) {
+			return;
+		}
+		Acknowledgment acknowledgment = (applicationEvent instanceof ArvadosPayloadEvent dispatched)
+				? dispatched.acknowledgment() : () -> {
+				};
+		try {
+			EventHandlerMethodAdapter.observe(this.factory, event, this.description,
+					() -> invoke(event, acknowledgment));
+		}
+		catch (RuntimeException | Error ex) {
+			acknowledgment.acknowledge();
+			EventHandlerMethodAdapter.failed(this.factory, this, event, this.description, ex);
+		}
+	}
+
+	private boolean matches(ApplicationEvent applicationEvent, Object[] args) {
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(new Root(applicationEvent, args),
+				this.method, args, new DefaultParameterNameDiscoverer());
+		return Boolean.TRUE.equals(this.condition.getValue(context, Boolean.class));
+	}
+
+	private @Nullable Object invoke(ArvadosEvent event, Acknowledgment acknowledgment) {
+		Object bean = this.factory.beanFactory().getBean(this.beanName);
+		try {
+			return this.method.invoke(bean, event, acknowledgment);
+		}
+		catch (InvocationTargetException ex) {
+			ReflectionUtils.rethrowRuntimeException(ex.getTargetException());
+			return null;
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException("Cannot call " + this.description, ex);
+		}
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	@Override
+	public String getListenerId() {
+		return this.id;
+	}
+
+	@Override
+	public String toString() {
+		return "@EventHandler " + this.description;
+	}
+
+	/** What the condition sees as {@code #root}, as for Spring's own listener methods. */
+	public record Root(ApplicationEvent event, Object[] args) {
+	}
+
+}
