@@ -1,0 +1,66 @@
+package org.arvados.events.sample.live;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import org.arvados.events.lifecycle.DisconnectReason;
+import org.arvados.events.lifecycle.StreamDisconnectedEvent;
+import org.arvados.events.lifecycle.StreamPhase;
+import org.arvados.events.lifecycle.StreamPhaseChangedEvent;
+import org.arvados.events.lifecycle.TransportMode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The stream's last phase changes, numbered, for each browser's pump to read at its own pace. The subscription
+ * publishes them on its own thread, so the listener only records: writing to a browser from there would let a
+ * slow one hold up the stream.
+ */
+@Component
+class StreamChanges {
+
+	private static final int KEPT = 32;
+
+	private final Deque<Change> recent = new ArrayDeque<>();
+
+	private long last;
+
+	@EventListener
+	synchronized void onPhaseChanged(StreamPhaseChangedEvent event) {
+		String cause = (event instanceof StreamDisconnectedEvent disconnected) ? disconnected.getCause() : null;
+		this.recent.addLast(new Change(++this.last, event.getTo(), event.getMode(), event.getReason(), cause,
+				Instant.ofEpochMilli(event.getTimestamp())));
+		if (this.recent.size() > KEPT) {
+			this.recent.removeFirst();
+		}
+	}
+
+	/** The number of the latest change, 0 before any. */
+	synchronized long last() {
+		return this.last;
+	}
+
+	/** The changes numbered above {@code seen}, oldest first; at most the last {@value #KEPT}. */
+	synchronized List<Change> since(long seen) {
+		return this.recent.stream().filter((change) -> change.number() > seen).toList();
+	}
+
+	/**
+	 * One change of phase.
+	 *
+	 * @param number its place in the sequence, from 1
+	 * @param phase the phase entered
+	 * @param mode the transport in use or being tried
+	 * @param reason why, when the change is a failure
+	 * @param cause why, in words, when the change is a failure
+	 * @param at when
+	 */
+	record Change(long number, StreamPhase phase, TransportMode mode, @Nullable DisconnectReason reason,
+			@Nullable String cause, Instant at) {
+	}
+
+}
