@@ -164,11 +164,8 @@ public final class LogsClient {
 			throw new TokenRejectedException(this.endpoint, status.value());
 		}
 		if (status.is3xxRedirection()) {
-			// Not followed: the token is in a header the JDK client would carry to wherever it points.
-			URI location = response.getHeaders().getLocation();
-			throw new RestClientException("The logs list of " + this.endpoint + " answered HTTP " + status.value()
-					+ ((location != null && location.getHost() != null) ? " (a redirect to " + origin(location) + ")" : "")
-					+ ", which is not followed; set arvados.events.endpoint to where the API really is");
+			throw Redirects.notFollowed("The logs list of " + this.endpoint, status.value(),
+					response.getHeaders().getLocation());
 		}
 		if (!status.is2xxSuccessful()) {
 			throw failure(response);
@@ -201,10 +198,6 @@ public final class LogsClient {
 		}
 		return new UnknownHttpStatusCodeException(message, status.value(), statusText, headers, start,
 				StandardCharsets.UTF_8);
-	}
-
-	private static String origin(URI location) {
-		return location.getScheme() + "://" + location.getHost() + ((location.getPort() != -1) ? ":" + location.getPort() : "");
 	}
 
 	// Never print the token.

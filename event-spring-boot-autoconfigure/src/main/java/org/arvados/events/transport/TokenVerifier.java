@@ -31,7 +31,8 @@ public final class TokenVerifier {
 	/**
 	 * Ask the API whose token this is.
 	 * @throws TokenRejectedException on 401 or 403
-	 * @throws org.springframework.web.client.RestClientException if the API cannot be asked
+	 * @throws org.springframework.web.client.RestClientException if the API cannot be asked, or answers anything but
+	 * a 2xx (a redirect is not followed)
 	 */
 	public void verify() {
 		this.restClient.get()
@@ -42,8 +43,12 @@ public final class TokenVerifier {
 					(request, response) -> {
 						throw new TokenRejectedException(this.endpoint, response.getStatusCode().value());
 					})
-			// The status, not the body: an error page says nothing a log line needs.
-			.onStatus(HttpStatusCode::isError, (request, response) -> {
+			.onStatus(HttpStatusCode::is3xxRedirection, (request, response) -> {
+				throw Redirects.notFollowed(this.endpoint + CURRENT_USER, response.getStatusCode().value(),
+						response.getHeaders().getLocation());
+			})
+			// The status, not the body: an error page says nothing a log line needs. Only a 2xx names a user.
+			.onStatus((status) -> !status.is2xxSuccessful(), (request, response) -> {
 				throw new RestClientException(
 						this.endpoint + CURRENT_USER + " answered HTTP " + response.getStatusCode().value());
 			})

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -56,31 +58,57 @@ class RedirectTests {
 	}
 
 	@Test
-	void aRedirectToAnotherOriginIsNotFollowedAndGetsNoToken(CapturedOutput output) {
+	void aRedirectOfTheListToAnotherOriginIsNotFollowedAndGetsNoToken(CapturedOutput output) {
+		this.api.stubFor(get(urlPathEqualTo(CURRENT_USER))
+			.willReturn(okJson("{\"kind\":\"arvados#user\",\"uuid\":\"zzzzz-tpzed-xurymjxw79nv3jz\"}")));
+		redirect(LOGS);
+		follow((context) -> {
+			// Two list requests: the first one's answer was dealt with, redirect and all.
+			await().atMost(WAIT).until(() -> this.api.findAll(getRequestedFor(urlPathEqualTo(LOGS))).size() >= 2);
+			assertNoTokenElsewhere();
+			assertThat(output).contains("The logs list of " + this.api.baseUrl() + " answered HTTP 302 (a redirect to "
+					+ this.elsewhere.baseUrl() + ")");
+		});
+	}
+
+	@Test
+	void aRedirectOfTheUserIsNoAnswerAndTheListIsNotAskedUntilItIs(CapturedOutput output) {
+		redirect(CURRENT_USER);
+		redirect(LOGS);
+		follow((context) -> {
+			await().atMost(WAIT)
+				.until(() -> this.api.findAll(getRequestedFor(urlPathEqualTo(CURRENT_USER))).size() >= 2);
+			assertThat(this.api.findAll(getRequestedFor(urlPathEqualTo(LOGS)))).isEmpty();
+			assertNoTokenElsewhere();
+			assertThat(output).contains(this.api.baseUrl() + CURRENT_USER + " answered HTTP 302 (a redirect to "
+					+ this.elsewhere.baseUrl() + "), which is not followed");
+		});
+	}
+
+	private void redirect(String path) {
+		this.api.stubFor(get(urlPathEqualTo(path))
+			.willReturn(aResponse().withStatus(302).withHeader("Location", this.elsewhere.baseUrl() + path)));
+	}
+
+	private void follow(ContextConsumer<AssertableApplicationContext> test) {
 		this.elsewhere.stubFor(any(anyUrl()).willReturn(okJson("{\"kind\":\"arvados#logList\",\"limit\":1000,"
 				+ "\"items\":[],\"uuid\":\"zzzzz-tpzed-xurymjxw79nv3jz\",\"websocketUrl\":\"\"}")));
 		this.api.stubFor(get(urlPathEqualTo("/discovery/v1/apis/arvados/v1/rest"))
 			.willReturn(okJson("{\"kind\":\"discovery#restDescription\",\"websocketUrl\":\"\"}")));
-		for (String path : new String[] { LOGS, CURRENT_USER }) {
-			this.api.stubFor(get(urlPathEqualTo(path))
-				.willReturn(aResponse().withStatus(302).withHeader("Location", this.elsewhere.baseUrl() + path)));
-		}
 		try (FakeArvadosCluster cluster = StreamTestSupport.cluster().start()) {
 			runner(cluster, "arvados.events.endpoint=" + this.api.baseUrl(), "arvados.events.transport=polling",
 					"arvados.events.polling.interval=50ms")
-				.run((context) -> {
-					// Two list requests: the first one's answer was dealt with, redirect and all.
-					await().atMost(WAIT)
-						.until(() -> this.api.findAll(getRequestedFor(urlPathEqualTo(LOGS))).size() >= 2);
-					List<LoggedRequest> withToken = this.elsewhere.findAll(anyRequestedFor(anyUrl()))
-						.stream()
-						.filter((request) -> (request.getHeaders().all() + request.getUrl()).contains(SECRET))
-						.toList();
-					// Counted, not printed: a failure message must not show the token either.
-					assertThat(withToken.size()).as("requests to another origin that carried the token").isZero();
-					assertThat(output).contains("answered HTTP 302 (a redirect to " + this.elsewhere.baseUrl() + ")");
-				});
+				.run(test);
 		}
+	}
+
+	private void assertNoTokenElsewhere() {
+		List<LoggedRequest> withToken = this.elsewhere.findAll(anyRequestedFor(anyUrl()))
+			.stream()
+			.filter((request) -> (request.getHeaders().all() + request.getUrl()).contains(SECRET))
+			.toList();
+		// Counted, not printed: a failure message must not show the token either.
+		assertThat(withToken.size()).as("requests to another origin that carried the token").isZero();
 	}
 
 }
