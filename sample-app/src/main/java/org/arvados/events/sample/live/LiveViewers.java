@@ -15,6 +15,7 @@ import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -28,6 +29,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * hold the shutdown for its whole timeout.
  */
 @Component
+@ConditionalOnProperty(name = "sample.live.enabled", matchIfMissing = true)
 class LiveViewers implements SmartLifecycle {
 
 	static final Duration TICK = Duration.ofMillis(100);

@@ -12,6 +12,7 @@ import org.arvados.events.lifecycle.StreamPhaseChangedEvent;
 import org.arvados.events.lifecycle.TransportMode;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * slow one hold up the stream.
  */
 @Component
+@ConditionalOnProperty(name = "sample.live.enabled", matchIfMissing = true)
 class StreamChanges {
 
 	private static final int KEPT = 32;
