@@ -358,7 +358,9 @@ public final class Benchmarks {
 		String without = "--spring.autoconfigure.exclude=org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration,"
 				+ "org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration,"
 				+ "org.arvados.events.autoconfigure.health.ArvadosEventsHealthContributorAutoConfiguration,"
-				+ "org.arvados.events.autoconfigure.metrics.ArvadosEventsMetricsAutoConfiguration";
+				+ "org.arvados.events.autoconfigure.metrics.ArvadosEventsMetricsAutoConfiguration,"
+				// The sample's own exclusion (application.yml), which a command-line list replaces.
+				+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
 		List<Double> with = new ArrayList<>();
 		List<Double> withoutStarter = new ArrayList<>();
 		startSample(jar, null);
