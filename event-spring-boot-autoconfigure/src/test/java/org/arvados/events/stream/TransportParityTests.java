@@ -52,6 +52,10 @@ class TransportParityTests {
 					await().atMost(WAIT).until(() -> overWebSocket.ids().contains(higher.id())
 							&& overPolling.ids().contains(higher.id()));
 					late.commit();
+					// Both have it before the next event: a poll that began before the commit would otherwise give
+					// the next event first and the late one on its next pass, an order of timing, not of transport.
+					await().atMost(WAIT).until(() -> overWebSocket.ids().contains(late.id())
+							&& overPolling.ids().contains(late.id()));
 					LogEntry deleted = cluster.emit("delete", collection,
 							Map.of("old_attributes", Map.of("name", "reads-v2", "is_trashed", true)));
 					await().atMost(WAIT).until(() -> overWebSocket.ids().contains(deleted.id())
