@@ -1,9 +1,7 @@
 package org.arvados.events.decode;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -52,16 +50,13 @@ public final class EventDecoder {
 	 */
 	public ServerMessage decode(String json) {
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		EventHeader header = new EventHeader();
-		// The factory's parser, not the mapper's: that one builds a deserialization context per message.
-		try (JsonParser parser = this.mapper.tokenStreamFactory().createParser(ObjectReadContext.empty(), bytes)) {
+		EventHeader header;
+		try (JsonParser parser = parser(bytes, 0, bytes.length)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				read(json); // the reason in words: not JSON at all, or JSON but no object
 				throw new MalformedMessageException("Not a JSON object", json);
 			}
-			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-				header.read(parser.currentName(), parser);
-			}
+			header = EventHeader.readObject(parser);
 			if (parser.nextToken() != null) {
 				throw new MalformedMessageException("Not valid JSON: more after the object", json);
 			}
@@ -158,11 +153,9 @@ public final class EventDecoder {
 						parser.skipChildren();
 						continue;
 					}
-					EventHeader header = new EventHeader();
+					EventHeader header;
 					try {
-						while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-							header.read(parser.currentName(), parser);
-						}
+						header = EventHeader.readObject(parser);
 					}
 					catch (JacksonException ex) {
 						throw new UndecodableItemException();
@@ -184,18 +177,32 @@ public final class EventDecoder {
 		return new LogPage(events, size, limit, skippedIds);
 	}
 
+	// Read whole with Jackson's limits first (that is what refuses an item), then made an event as the fast way
+	// makes it.
 	private @Nullable ArvadosEvent decodeItem(byte[] body, int start, int end) {
 		try {
-			Object item = this.reader.readValue(body, start, end - start);
-			if (item instanceof Map<?, ?> log && isLong(log.get("id"))) {
-				return toEvent(((Number) log.get("id")).longValue(), log,
-						new String(body, start, end - start, StandardCharsets.UTF_8));
+			if (!(this.reader.readValue(body, start, end - start) instanceof Map<?, ?>)) {
+				return null;
+			}
+			try (JsonParser parser = parser(body, start, end - start)) {
+				parser.nextToken();
+				// Offsets as this parser counts them, from the item's first byte.
+				int base = (int) parser.currentTokenLocation().getByteOffset();
+				EventHeader header = EventHeader.readObject(parser);
+				return (header.id instanceof Long)
+						? header.toEvent(this.reader, new String(body, start, end - start, StandardCharsets.UTF_8), base)
+						: null;
 			}
 		}
 		catch (JacksonException ex) {
 			// Counted by the caller; the item's text may be huge, so it is not quoted.
 		}
 		return null;
+	}
+
+	// The factory's parser, not the mapper's: that one builds a deserialization context per message.
+	private JsonParser parser(byte[] bytes, int offset, int length) {
+		return this.mapper.tokenStreamFactory().createParser(ObjectReadContext.empty(), bytes, offset, length);
 	}
 
 	// At an item's START_OBJECT: move to its END_OBJECT, returning its own "id" when that is an integer.
@@ -235,11 +242,6 @@ public final class EventDecoder {
 		return new MalformedMessageException("Not a list of logs", new String(body, StandardCharsets.UTF_8));
 	}
 
-	private static boolean isLong(@Nullable Object id) {
-		return id instanceof Integer || id instanceof Long
-				|| (id instanceof BigInteger big && big.bitLength() < Long.SIZE);
-	}
-
 	private @Nullable Object read(String json) {
 		try {
 			// Jackson's byte parser is faster than its char parser, and for the ASCII the server mostly sends,
@@ -264,19 +266,6 @@ public final class EventDecoder {
 			super(null, null, false, false);
 		}
 
-	}
-
-	@SuppressWarnings("unchecked")
-	private static ArvadosEvent toEvent(long id, Map<?, ?> message, String json) {
-		Map<String, Object> properties = (message.get("properties") instanceof Map<?, ?> map)
-				? Collections.unmodifiableMap((Map<String, Object>) map) : Map.of();
-		return new ArvadosEvent(id, text(message, "uuid"), text(message, "object_uuid"),
-				text(message, "object_owner_uuid"), text(message, "object_kind"), text(message, "event_type"),
-				ArvadosTimes.parse(text(message, "event_at")), properties, json);
-	}
-
-	private static String text(Map<?, ?> message, String field) {
-		return (message.get(field) instanceof String value) ? value : "";
 	}
 
 }

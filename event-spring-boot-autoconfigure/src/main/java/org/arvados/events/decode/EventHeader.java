@@ -38,6 +38,19 @@ final class EventHeader {
 	int propertiesEnd;
 
 	/**
+	 * Read the fields of the object the parser is at (its {@code START_OBJECT} just read), up to its end.
+	 * @param parser the parser
+	 * @return the fields
+	 */
+	static EventHeader readObject(JsonParser parser) {
+		EventHeader header = new EventHeader();
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			header.read(parser.currentName(), parser);
+		}
+		return header;
+	}
+
+	/**
 	 * The event these fields make, its properties to be decoded on first use.
 	 * @param reader reads the properties into maps
 	 * @param json the event's own text
@@ -51,7 +64,7 @@ final class EventHeader {
 				this.eventType, ArvadosTimes.parse(this.eventAt), properties, json);
 	}
 
-	void read(String name, JsonParser parser) {
+	private void read(String name, JsonParser parser) {
 		this.fields++;
 		JsonToken value = parser.nextToken();
 		switch (name) {

@@ -53,6 +53,18 @@ class LogPageDecodingTests {
 	}
 
 	@Test
+	void theItemsOfAPageReadAgainKeepTheirProperties() {
+		String deep = "{\"id\":2,\"properties\":" + "[".repeat(600) + "]".repeat(600) + "}";
+		String named = "{\"kind\":\"arvados#log\",\"id\":3,\"object_uuid\":\"zzzzz-4zz18-ünïcødé\","
+				+ "\"properties\":{\"new_attributes\":{\"name\":\"Grüße\"}}}";
+		LogPage page = this.decoder.decodeList(page(1000, item(1), deep, named));
+		assertThat(page.events()).extracting(ArvadosEvent::id).containsExactly(1L, 3L);
+		assertThat(page.events().get(1).json()).isEqualTo(named);
+		assertThat(page.events().get(1).objectUuid()).isEqualTo("zzzzz-4zz18-ünïcødé");
+		assertThat(page.events().get(1).newAttributes()).containsEntry("name", "Grüße");
+	}
+
+	@Test
 	void anItemWithANameTooLongIsSkippedWithItsIdEvenWhenTheIdComesAfterIt() {
 		String longName = "{\"properties\":{\"" + "n".repeat(60_000) + "\":1},\"id\":5}";
 		LogPage page = this.decoder.decodeList(page(1000, item(4), longName, item(6)));
