@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import org.arvados.events.Acknowledgment;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.ArvadosPayloadEvent;
+import org.arvados.events.filter.EventCriteria;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -20,7 +21,6 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.expression.Expression;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -35,13 +35,11 @@ import org.springframework.util.StringUtils;
  */
 final class AcknowledgingEventHandlerAdapter implements GenericApplicationListener {
 
-	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
-
 	private final String beanName;
 
 	private final Method method;
 
-	private final EventHandlerMethodFilter filter;
+	private final EventCriteria criteria;
 
 	private final @Nullable Expression condition;
 
@@ -58,23 +56,13 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		this.beanName = beanName;
 		this.method = AopUtils.selectInvocableMethod(method, targetClass);
 		ReflectionUtils.makeAccessible(this.method);
-		this.filter = new EventHandlerMethodFilter(annotation);
+		this.criteria = EventHandlerMethodAdapter.criteria(annotation);
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
-		this.condition = StringUtils.hasText(annotation.condition()) ? parse(annotation.condition()) : null;
+		this.condition = EventHandlerMethodAdapter.parseCondition(annotation.condition(), this.description);
 		Order order = AnnotatedElementUtils.findMergedAnnotation(method, Order.class);
 		this.order = (order != null) ? order.value() : Ordered.LOWEST_PRECEDENCE;
 		this.id = StringUtils.hasText(annotation.id()) ? annotation.id() : this.description;
 		this.factory = factory;
-	}
-
-	private Expression parse(String condition) {
-		try {
-			return PARSER.parseExpression(condition);
-		}
-		catch (org.springframework.expression.ParseException ex) {
-			throw new IllegalStateException("The condition of @EventHandler method " + this.description
-					+ " is not a valid SpEL expression: '" + condition + "' (" + ex.getMessage() + ")");
-		}
 	}
 
 	static boolean takesAcknowledgment(Method method) {
@@ -90,7 +78,7 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 	@Override
 	public void onApplicationEvent(ApplicationEvent applicationEvent) {
 		ArvadosEvent event = ArvadosEventApplicationEvents.payload(applicationEvent);
-		if (event == null || !this.filter.matches(event)) {
+		if (event == null || !this.criteria.matches(event)) {
 			return;
 		}
 		Object[] conditionArgs = { event, null };

@@ -2,12 +2,15 @@ package org.arvados.events.annotation;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.EventHandlerErrorHandlers;
+import org.arvados.events.filter.EventCriteria;
 import org.arvados.events.lifecycle.EventHandlerFailedEvent;
 import org.arvados.events.observation.DefaultEventHandlerObservationConvention;
 import org.arvados.events.observation.EventHandlerObservationContext;
@@ -18,6 +21,7 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.Assert;
@@ -36,7 +40,7 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 
 	private static final SpelExpressionParser CONDITION_PARSER = new SpelExpressionParser();
 
-	private final EventHandlerMethodFilter filter;
+	private final EventCriteria criteria;
 
 	private final EventHandlerListenerFactory factory;
 
@@ -47,10 +51,10 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		super(beanName, targetClass, checked(method));
 		EventHandler annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventHandler.class);
 		Assert.state(annotation != null, () -> ClassUtils.getQualifiedMethodName(method) + " has no @EventHandler");
-		this.filter = new EventHandlerMethodFilter(annotation);
+		this.criteria = criteria(annotation);
 		this.factory = factory;
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
-		checkCondition(annotation.condition(), this.description);
+		parseCondition(annotation.condition(), this.description);
 	}
 
 	// Before Spring's constructor, whose own message speaks of @EventListener and one parameter.
@@ -64,12 +68,12 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 
 	// Spring parses a condition only when the first event arrives, and then every event fails to reach the method.
 	// Parsed here with the parser Spring uses, a typo stops start-up instead.
-	private static void checkCondition(String condition, String method) {
+	static @Nullable Expression parseCondition(String condition, String method) {
 		if (!StringUtils.hasText(condition)) {
-			return;
+			return null;
 		}
 		try {
-			CONDITION_PARSER.parseExpression(condition);
+			return CONDITION_PARSER.parseExpression(condition);
 		}
 		catch (ParseException ex) {
 			throw new IllegalStateException("The condition of @EventHandler method " + method
@@ -77,11 +81,17 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		}
 	}
 
+	// Set.of: a value given twice fails start-up, as it always has.
+	static EventCriteria criteria(EventHandler annotation) {
+		return new EventCriteria(Set.of(annotation.eventTypes()), Set.of(annotation.objectKinds()),
+				List.of(annotation.objectUuids()));
+	}
+
 	// Returning null skips the invocation; shouldHandle(ApplicationEvent) alone would not.
 	@Override
 	protected Object @Nullable [] resolveArguments(ApplicationEvent event) {
 		Object[] args = super.resolveArguments(event);
-		if (args == null || !(args[0] instanceof ArvadosEvent arvadosEvent) || !this.filter.matches(arvadosEvent)) {
+		if (args == null || !(args[0] instanceof ArvadosEvent arvadosEvent) || !this.criteria.matches(arvadosEvent)) {
 			return null;
 		}
 		return args;

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.filter.EventCriteria;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,7 +114,7 @@ public final class PullListenerBuilder {
 	}
 
 	Predicate<ArvadosEvent> selector() {
-		return new EventSelector(this.eventTypes, this.objectKinds, this.objectUuids, this.where);
+		return new EventSelector(new EventCriteria(this.eventTypes, this.objectKinds, this.objectUuids), this.where);
 	}
 
 	int capacity() {
