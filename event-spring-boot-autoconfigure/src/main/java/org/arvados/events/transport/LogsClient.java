@@ -114,10 +114,7 @@ public final class LogsClient {
 	 * @return the id, or empty when none matches
 	 */
 	public OptionalLong newestId(List<List<Object>> filters, Instant since) {
-		List<List<Object>> query = new ArrayList<>(filters);
-		query.add(List.of("created_at", ">=", DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS))));
-		List<ArvadosEvent> newest = this.decoder.decodeList(get(query, "id desc", 1)).events();
-		return newest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(newest.get(0).id());
+		return firstId(filters, since.truncatedTo(ChronoUnit.SECONDS), "id desc");
 	}
 
 	/**
@@ -128,10 +125,15 @@ public final class LogsClient {
 	 * @return the id, or empty when none matches
 	 */
 	public OptionalLong oldestIdSince(List<List<Object>> filters, Instant since) {
+		return firstId(filters, since.truncatedTo(ChronoUnit.MICROS), "id asc");
+	}
+
+	// The id of the first event in that order among those matching the filters and created at or after a time.
+	private OptionalLong firstId(List<List<Object>> filters, Instant since, String order) {
 		List<List<Object>> query = new ArrayList<>(filters);
-		query.add(List.of("created_at", ">=", DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.MICROS))));
-		List<ArvadosEvent> oldest = this.decoder.decodeList(get(query, "id asc", 1)).events();
-		return oldest.isEmpty() ? OptionalLong.empty() : OptionalLong.of(oldest.get(0).id());
+		query.add(List.of("created_at", ">=", DateTimeFormatter.ISO_INSTANT.format(since)));
+		List<ArvadosEvent> first = this.decoder.decodeList(get(query, order, 1)).events();
+		return first.isEmpty() ? OptionalLong.empty() : OptionalLong.of(first.get(0).id());
 	}
 
 	private byte[] get(List<List<Object>> filters, String order, int limit) {
