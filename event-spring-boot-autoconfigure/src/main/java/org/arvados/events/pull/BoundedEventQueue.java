@@ -124,19 +124,7 @@ final class BoundedEventQueue {
 
 	/** The next event, waiting for one; {@code null} once closed. */
 	@Nullable ArvadosEvent take() throws InterruptedException {
-		this.lock.lockInterruptibly();
-		try {
-			while (this.queue.isEmpty()) {
-				if (this.closed) {
-					return null;
-				}
-				this.notEmpty.await();
-			}
-			return this.queue.removeFirst();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return poll(Long.MAX_VALUE);
 	}
 
 	int clear() {
