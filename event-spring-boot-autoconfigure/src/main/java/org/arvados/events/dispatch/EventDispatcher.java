@@ -22,8 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * Hands events to the handlers on one thread, in the order they were queued, through the
  * {@link ApplicationEventPublisher}, each wrapped in an {@link ArvadosPayloadEvent} as the context would wrap it. The
  * queue is bounded: when it is full, {@link #offer} waits, and so does the socket reader that calls it. After the
- * handlers of an event
- * return (or fail and the {@link EventHandlerErrorHandler} has had its say) and every
+ * handlers of an event return (or fail and the {@link EventHandlerErrorHandler} has had its say) and every
  * {@link org.arvados.events.Acknowledgment} they took has been acknowledged, {@code onHandled} is told, never before:
  * on this thread, or on the thread of the last acknowledgment.
  * <p>
