@@ -19,7 +19,7 @@ final class Handlers {
 	private Handlers() {
 	}
 
-	/** Counts; times the events after the warm-up. */
+	/** Counts; times the events after the warm-up, and the process's CPU over them. A handler, or called by one. */
 	static final class Counting {
 
 		final AtomicLong seen = new AtomicLong();
@@ -45,6 +45,11 @@ final class Handlers {
 
 		@EventHandler
 		void on(ArvadosEvent event) {
+			count();
+		}
+
+		/** One more event. */
+		void count() {
 			long n = this.seen.incrementAndGet();
 			if (n == this.warmUp) {
 				this.startNanos = System.nanoTime();
@@ -67,6 +72,13 @@ final class Handlers {
 				throw new IllegalStateException("Only " + this.seen.get() + " of " + this.total + " events arrived");
 			}
 			return this.endNanos - this.startNanos;
+		}
+
+		/** Once all have come: the {@code RESULT} of a TLS client, events, nanoseconds and CPU nanoseconds. */
+		String awaitResult() throws InterruptedException {
+			long nanos = await();
+			return "{\"events\":" + (this.total - this.warmUp) + ",\"nanos\":" + nanos + ",\"cpuNanos\":" + cpuNanos()
+					+ "}";
 		}
 
 	}
@@ -101,6 +113,15 @@ final class Handlers {
 			record(event.id(), now, Long.parseLong((String) event.properties().get("sent")));
 		}
 
+		/** A frame of the feed read as text by a bare client: its id and send time found in it, no JSON parsed. */
+		void recordText(String text, long now) {
+			int sent = text.indexOf("\"sent\":\"");
+			int id = text.indexOf("\"id\":");
+			if (sent >= 0 && id >= 0) {
+				record(Long.parseLong(text, id + 5, id + 13, 10), now, Long.parseLong(text, sent + 8, sent + 27, 10));
+			}
+		}
+
 		void record(long id, long now, long sent) {
 			if (id < this.firstMeasuredId || this.recorded == this.nanos.length) {
 				return;
@@ -119,6 +140,13 @@ final class Handlers {
 			long[] sorted = this.nanos.clone();
 			Arrays.sort(sorted);
 			return new double[] { at(sorted, 0.50), at(sorted, 0.99), at(sorted, 0.999), sorted[sorted.length - 1] / 1e3 };
+		}
+
+		/** Once all are recorded: the {@code RESULT} of a TLS latency client. */
+		String awaitResult() throws InterruptedException {
+			double[] p = awaitPercentiles();
+			return String.format("{\"p50Micros\":%.0f,\"p99Micros\":%.0f,\"p999Micros\":%.0f,\"maxMicros\":%.0f}", p[0],
+					p[1], p[2], p[3]);
 		}
 
 		private static double at(long[] sorted, double quantile) {
@@ -147,6 +175,11 @@ final class Handlers {
 
 		@EventHandler
 		void on(ArvadosEvent event) {
+			count();
+		}
+
+		/** One more event. */
+		void count() {
 			long n = this.seen.incrementAndGet();
 			if (n % this.step == 0) {
 				int sample = (int) (n / this.step) - 1;

@@ -8,7 +8,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -76,28 +75,29 @@ final class TlsClients {
 	private static String starter(int port, Path ca, long warmUp, long measured) throws Exception {
 		Handlers.Counting counter = new Handlers.Counting(warmUp, measured);
 		try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter, properties(port, ca))) {
-			long nanos = counter.await();
-			return "{\"events\":" + measured + ",\"nanos\":" + nanos + ",\"cpuNanos\":" + counter.cpuNanos() + "}";
+			return counter.awaitResult();
 		}
 	}
 
 	private static String latency(int port, Path ca, long warmUp, int measured) throws Exception {
 		Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured, System::nanoTime);
 		try (ConfigurableApplicationContext context = BenchmarkApplication.start(latency, properties(port, ca))) {
-			double[] p = latency.awaitPercentiles();
-			return String.format("{\"p50Micros\":%.0f,\"p99Micros\":%.0f,\"p999Micros\":%.0f,\"maxMicros\":%.0f}", p[0],
-					p[1], p[2], p[3]);
+			return latency.awaitResult();
 		}
 	}
 
+	// The floor of the starter's throughput: its Tomcat client, reading each frame and throwing it away.
 	private static String raw(int port, Path ca, long warmUp, long measured) throws Exception {
-		Discard discard = new Discard(warmUp, warmUp + measured);
-		subscribe(port, ca, discard);
-		if (!discard.done.await(10, TimeUnit.MINUTES)) {
-			throw new IllegalStateException("Only " + discard.seen + " events arrived");
-		}
-		return "{\"events\":" + measured + ",\"nanos\":" + (discard.endNanos - discard.startNanos) + ",\"cpuNanos\":"
-				+ (discard.endCpu - discard.startCpu) + "}";
+		Handlers.Counting counter = new Handlers.Counting(warmUp, measured);
+		subscribe(port, ca, new TextWebSocketHandler() {
+			@Override
+			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+				if (!message.getPayload().startsWith("{\"status\"")) {
+					counter.count();
+				}
+			}
+		});
+		return counter.awaitResult();
 	}
 
 	// The floor of the starter's latency: its Tomcat client, reading properties.sent out of the text, no more.
@@ -106,19 +106,10 @@ final class TlsClients {
 		subscribe(port, ca, new TextWebSocketHandler() {
 			@Override
 			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-				long now = System.nanoTime();
-				String text = message.getPayload();
-				int sent = text.indexOf("\"sent\":\"");
-				int id = text.indexOf("\"id\":");
-				if (sent >= 0 && id >= 0) {
-					latency.record(Long.parseLong(text, id + 5, id + 13, 10), now,
-							Long.parseLong(text, sent + 8, sent + 27, 10));
-				}
+				latency.recordText(message.getPayload(), System.nanoTime());
 			}
 		});
-		double[] p = latency.awaitPercentiles();
-		return String.format("{\"p50Micros\":%.0f,\"p99Micros\":%.0f,\"p999Micros\":%.0f,\"maxMicros\":%.0f}", p[0],
-				p[1], p[2], p[3]);
+		return latency.awaitResult();
 	}
 
 	private static void subscribe(int port, Path ca, TextWebSocketHandler handler) throws Exception {
@@ -143,49 +134,6 @@ final class TlsClients {
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, factory.getTrustManagers(), null);
 		return context;
-	}
-
-	/** Reads every frame and throws it away. */
-	private static final class Discard extends TextWebSocketHandler {
-
-		final CountDownLatch done = new CountDownLatch(1);
-
-		private final long warmUp;
-
-		private final long total;
-
-		long seen;
-
-		long startNanos;
-
-		long endNanos;
-
-		long startCpu;
-
-		long endCpu;
-
-		Discard(long warmUp, long total) {
-			this.warmUp = warmUp;
-			this.total = total;
-		}
-
-		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			if (message.getPayload().startsWith("{\"status\"")) {
-				return;
-			}
-			long n = ++this.seen;
-			if (n == this.warmUp) {
-				this.startNanos = System.nanoTime();
-				this.startCpu = cpuNanos();
-			}
-			if (n == this.total) {
-				this.endNanos = System.nanoTime();
-				this.endCpu = cpuNanos();
-				this.done.countDown();
-			}
-		}
-
 	}
 
 }
