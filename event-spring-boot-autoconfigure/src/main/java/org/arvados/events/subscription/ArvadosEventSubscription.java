@@ -2,6 +2,7 @@ package org.arvados.events.subscription;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 
 /**
  * The managed subscription to the cluster's events. Started last and stopped first among the application's
@@ -43,6 +46,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final EventIntake intake;
 
+	private final RuntimeFilters filters;
+
 	private final StreamStatus status;
 
 	private final StreamMachine machine;
@@ -63,10 +68,11 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private boolean positionLoaded;
 
-	ArvadosEventSubscription(SubscriptionSettings settings, EventIntake intake, StreamStatus status,
-			StreamMachine machine, Duration stopTimeout, ArvadosEventListeners listeners) {
+	ArvadosEventSubscription(SubscriptionSettings settings, EventIntake intake, RuntimeFilters filters,
+			StreamStatus status, StreamMachine machine, Duration stopTimeout, ArvadosEventListeners listeners) {
 		this.settings = settings;
 		this.intake = intake;
+		this.filters = filters;
 		this.status = status;
 		this.machine = machine;
 		this.stopTimeout = stopTimeout;
@@ -203,6 +209,70 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 */
 	public boolean isPaused() {
 		return this.paused;
+	}
+
+	/**
+	 * Follow the events one more filter set passes, from now on, as the Python SDK's {@code subscribe(filters)}: an
+	 * event reaches the handlers when any set passes it ({@code arvados.events.filters} is the first set). Over the
+	 * WebSocket the server is sent a {@code subscribe} message for it; the logs list is asked with the filters every
+	 * set has. Each set must fit in a subscribe message of about 4 KiB. Sets added here are not saved: after a
+	 * restart, subscribe again (with the id to read from, see {@link #subscribe(List, long)}).
+	 * @param filters the filters of the set, all of which must pass; none for every event
+	 * @return {@code false} when this set is followed already
+	 */
+	public boolean subscribe(List<EventFilter> filters) {
+		return add(filters, this.intake.isPositionKnown() ? this.intake.highestId() : -1);
+	}
+
+	/**
+	 * Follow the events one more filter set passes, as {@link #subscribe(List)}, and first the history: every
+	 * event the set passes with an id above the given one, read through the logs list, that the stream has not
+	 * handled through the sets before (those are not handled again). The history is read on the stream's thread
+	 * once the stream knows its position, at most a page at a time; newer events go on arriving meanwhile, so the
+	 * handlers see the two mixed, not in id order. When the list cannot be read, it is asked again every poll
+	 * interval.
+	 * @param filters the filters of the set, all of which must pass; none for every event
+	 * @param afterId read the set's history after this id; 0 for all of it
+	 * @return {@code false} when this set is followed already (its history is not read again)
+	 */
+	public boolean subscribe(List<EventFilter> filters, long afterId) {
+		Assert.isTrue(afterId >= 0, "The id to read a filter set's history after must be 0 or more");
+		return add(filters, afterId);
+	}
+
+	private boolean add(List<EventFilter> filters, long afterId) {
+		Assert.notNull(filters, "The filters must not be null");
+		Assert.noNullElements(filters, "The filters must not contain null");
+		if (this.settings.transport() != Transport.POLLING) {
+			WebSocketFeed.checkSubscribeSize(filters);
+		}
+		if (!this.filters.add(filters, afterId)) {
+			return false;
+		}
+		this.machine.filtersChanged();
+		return true;
+	}
+
+	/**
+	 * Follow a filter set no more, from now on, as the Python SDK's {@code unsubscribe(filters)}: the server is
+	 * sent an {@code unsubscribe} message, and events only it passed are not handled any more (those queued
+	 * already still are).
+	 * @param filters the filters of the set, as subscribed (or as in {@code arvados.events.filters})
+	 * @throws IllegalArgumentException if that set is not followed
+	 * @throws IllegalStateException if it is the only set: {@link #pause()} stops reading instead
+	 */
+	public void unsubscribe(List<EventFilter> filters) {
+		Assert.notNull(filters, "The filters must not be null");
+		this.filters.remove(filters);
+		this.machine.filtersChanged();
+	}
+
+	/**
+	 * The filter sets followed: {@code arvados.events.filters} and those subscribed to since (with those that wait
+	 * for the stream to know its position), less those unsubscribed from.
+	 */
+	public List<List<EventFilter>> filterSets() {
+		return this.filters.sets();
 	}
 
 	/**

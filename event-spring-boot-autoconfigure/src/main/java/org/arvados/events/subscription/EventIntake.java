@@ -39,26 +39,21 @@ final class EventIntake {
 
 	private static final Duration OFFER_WAIT = Duration.ofMillis(100);
 
-	/** What a message meant for the connection it came on. */
+	/** What an event meant for the source it came from. */
 	enum Outcome {
-
-		/** The server confirmed the subscription. */
-		SUBSCRIBED,
-
-		/** The server answered the subscription with an error status. */
-		REJECTED,
 
 		/** An event not seen before: the source is making progress. */
 		NEW_EVENT,
 
-		/** Anything else: a keepalive, a duplicate, a malformed message. */
+		/** A duplicate. */
 		NOTHING_NEW
 
 	}
 
 	private final ResumePosition position;
 
-	private final List<EventFilter> filters;
+	/** Written under the position's lock, so that each event is judged by the sets before or after a change. */
+	private volatile FilterSets filters;
 
 	private final CheckpointSaver checkpoints;
 
@@ -92,7 +87,7 @@ final class EventIntake {
 			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
 			Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
-		this.filters = filters;
+		this.filters = FilterSets.of(filters);
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
 		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
@@ -196,28 +191,6 @@ final class EventIntake {
 	}
 
 	/**
-	 * Take one decoded message.
-	 * @param message the message
-	 * @param stillCurrent whether its source is still the one to read from; while waiting for room in the queue,
-	 * an event is given back when this turns false
-	 * @return what it meant
-	 */
-	Outcome take(ServerMessage message, BooleanSupplier stillCurrent) {
-		if (message instanceof ServerMessage.Event event) {
-			return accept(event.event(), stillCurrent);
-		}
-		if (message instanceof ServerMessage.Status status) {
-			if (status.code() == 200) {
-				return Outcome.SUBSCRIBED;
-			}
-			logger.error("The event server answered " + status.code() + " to the subscription with filters "
-					+ this.filters + "; check arvados.events.filters");
-			return Outcome.REJECTED;
-		}
-		return Outcome.NOTHING_NEW;
-	}
-
-	/**
 	 * Count the items of a list page that were not events; those whose id could be read take their place in the
 	 * position as handled, so they neither hold the low-water mark nor are asked for again.
 	 * @param ids the ids of the items skipped that had one
@@ -253,7 +226,14 @@ final class EventIntake {
 	Outcome accept(ArvadosEvent event, BooleanSupplier stillCurrent) {
 		synchronized (this.producerMonitor) {
 			this.received.incrementAndGet();
-			Acceptance acceptance = this.position.accept(event.id());
+			Acceptance acceptance;
+			boolean wanted;
+			// Judged under the position's lock, as a change of the filter sets snapshots it: by the sets before a
+			// change or after it, and the snapshot knows which (see Backfill).
+			synchronized (this.position) {
+				acceptance = this.position.accept(event.id());
+				wanted = this.filters.matches(event);
+			}
 			if (acceptance == Acceptance.DUPLICATE) {
 				this.duplicates.incrementAndGet();
 				return Outcome.NOTHING_NEW;
@@ -261,7 +241,7 @@ final class EventIntake {
 			if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
 				logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
 			}
-			if (!matchesFilters(event)) {
+			if (!wanted) {
 				this.position.handled(event.id());
 				this.checkpoints.changed();
 				return Outcome.NEW_EVENT;
@@ -309,20 +289,85 @@ final class EventIntake {
 	}
 
 	/**
+	 * The filter sets followed now.
+	 */
+	FilterSets filters() {
+		return this.filters;
+	}
+
+	/**
+	 * Follow one more filter set: each event taken from here is judged by it too, if its id is above the one the
+	 * set starts after.
+	 * @param set the filters of the set
+	 * @param after the set starts after this id, and its history after it is read up to the highest id accepted
+	 * now; negative to start after that highest id, without a history
+	 * @return that history, or {@code null} when there is none to read
+	 */
+	@Nullable Backfill addFilters(List<EventFilter> set, long after) {
+		synchronized (this.position) {
+			FilterSets before = this.filters;
+			long upTo = this.position.highestId();
+			this.filters = before.with(set, (after >= 0) ? after : upTo);
+			if (before.contains(set) || after < 0 || after >= upTo) {
+				return null;
+			}
+			return new Backfill(set, before, after, upTo, this.position.openGapRanges(Integer.MAX_VALUE));
+		}
+	}
+
+	/**
+	 * Follow a filter set no more: events taken from here are not judged by it.
+	 * @param set the filters of the set
+	 */
+	void removeFilters(List<EventFilter> set) {
+		synchronized (this.position) {
+			this.filters = this.filters.without(set);
+		}
+	}
+
+	/**
+	 * Take one event of a filter set's history: deliver it when the sets before did not pass it, straight to the
+	 * handlers when the stream had judged it then, else as any event.
+	 * @param event an event the set passes
+	 * @param backfill the history it belongs to
+	 * @param stillWanted when it turns false while waiting for room, the event is given back
+	 * @return whether it was handed on; {@code false} when given back (read it again)
+	 */
+	boolean backfill(ArvadosEvent event, Backfill backfill, BooleanSupplier stillWanted) {
+		if (!FilterSets.matchesAll(backfill.set(), event) || backfill.passedBefore(event)) {
+			return true;
+		}
+		if (!backfill.judgedBefore(event.id())) {
+			accept(event, stillWanted);
+			return stillWanted.getAsBoolean();
+		}
+		synchronized (this.producerMonitor) {
+			this.received.incrementAndGet();
+			this.backPressured = true;
+			try {
+				while (!this.dispatcher.offer(event, OFFER_WAIT)) {
+					if (!stillWanted.getAsBoolean()) {
+						return false;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			finally {
+				this.backPressured = false;
+			}
+			this.queued++;
+			return true;
+		}
+	}
+
+	/**
 	 * How many events have been queued for the handlers: new, and through the filters.
 	 */
 	long queued() {
 		return this.queued;
-	}
-
-	// A loop, not a stream: this runs for every event on the socket reader's thread.
-	private boolean matchesFilters(ArvadosEvent event) {
-		for (EventFilter filter : this.filters) {
-			if (!filter.matches(event)) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private void handled(ArvadosEvent event) {

@@ -1,5 +1,8 @@
 package org.arvados.events.subscription;
 
+import java.util.List;
+
+import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.jspecify.annotations.Nullable;
 
@@ -16,10 +19,25 @@ interface LiveFeed {
 	void connect();
 
 	/**
-	 * Send the subscription, resuming after the current position.
+	 * Send the subscription, resuming after the current position: one message for each filter set.
 	 * @param link the connection
 	 */
 	void subscribe(Link link);
+
+	/**
+	 * Subscribe to one more filter set on a connection that is subscribed already, unless it has that set.
+	 * @param link the connection
+	 * @param set the filters
+	 * @param lastLogId the server replays what the set passes after this id
+	 */
+	void subscribe(Link link, List<EventFilter> set, long lastLogId);
+
+	/**
+	 * Unsubscribe from a filter set on a connection, if it has that set.
+	 * @param link the connection
+	 * @param set the filters, as subscribed
+	 */
+	void unsubscribe(Link link, List<EventFilter> set);
 
 	/**
 	 * Whether a connection is still the one to read from.

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.ResumePosition;
@@ -23,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * so a gap held open by ids the server filters out costs one small query, not a re-read of everything since.
  * With many gaps it reads once from the low-water mark instead, dropping what it has seen. Each read pages on
  * from the last id of a full page; a page shorter than the limit the server applied (the envelope's
- * {@code limit}, which may be below {@code polling.limit}) ends it.
+ * {@code limit}, which may be below {@code polling.limit}) ends it. The list is asked with the filters every
+ * followed set has ({@link FilterSets#listFilters()}); it also reads the history of a set added at run time
+ * ({@link Backfill}), with that set's own filters.
  */
 final class LogCatchUp {
 
@@ -32,15 +35,12 @@ final class LogCatchUp {
 
 	private final LogsClient client;
 
-	private final List<List<Object>> filters;
-
 	private final int limit;
 
 	private final EventIntake intake;
 
-	LogCatchUp(LogsClient client, List<EventFilter> filters, int limit, EventIntake intake) {
+	LogCatchUp(LogsClient client, int limit, EventIntake intake) {
 		this.client = client;
-		this.filters = filters.stream().map(EventFilter::toArvados).toList();
 		this.limit = limit;
 		this.intake = intake;
 	}
@@ -53,7 +53,7 @@ final class LogCatchUp {
 	 */
 	void startFromNewest(Instant windowStart) {
 		Instant since = windowStart.truncatedTo(ChronoUnit.SECONDS);
-		OptionalLong newest = this.client.newestId(this.filters, since);
+		OptionalLong newest = this.client.newestId(this.intake.filters().listFilters(), since);
 		this.intake.startAfter(newest.isPresent() ? newest.getAsLong() : this.client.newestId(List.of(), Instant.EPOCH).orElse(0));
 	}
 
@@ -64,7 +64,7 @@ final class LogCatchUp {
 	 * @param since the time
 	 */
 	void startFromTime(Instant since) {
-		OptionalLong oldest = this.client.oldestIdSince(this.filters, since);
+		OptionalLong oldest = this.client.oldestIdSince(this.intake.filters().listFilters(), since);
 		this.intake.startAfter(oldest.isPresent() ? oldest.getAsLong() - 1
 				: this.client.newestId(List.of(), Instant.EPOCH).orElse(0));
 	}
@@ -102,29 +102,58 @@ final class LogCatchUp {
 
 	// Every matching event with an id above 'after' (and up to 'upTo', when given), page by page.
 	private boolean read(long after, @Nullable Long upTo, BooleanSupplier stillWanted) {
-		List<List<Object>> query = new ArrayList<>(this.filters);
+		long askedAt = this.intake.nanoTime();
+		boolean done = read(this.intake.filters().listFilters(), after, upTo, stillWanted,
+				(event) -> {
+					this.intake.accept(event, stillWanted);
+					return true;
+				});
+		if (done && upTo != null) {
+			// Answered for every id asked: a gap still open there, and old enough, was rolled back.
+			this.intake.giveUpGaps(after + 1, upTo, askedAt);
+		}
+		return done;
+	}
+
+	/**
+	 * Read the history of a filter set added at run time, from where it stands; see {@link Backfill}.
+	 * @param backfill the history
+	 * @param stillWanted checked before each page and event; the read stops when it turns false
+	 * @return whether it reached its end
+	 * @throws RuntimeException if the list cannot be read; the history goes on from where it stopped
+	 */
+	boolean backfill(Backfill backfill, BooleanSupplier stillWanted) {
+		List<List<Object>> filters = backfill.set().stream().map(EventFilter::toArvados).toList();
+		return read(filters, backfill.after(), backfill.upTo(), stillWanted, (event) -> {
+			if (!this.intake.backfill(event, backfill, stillWanted)) {
+				return false;
+			}
+			backfill.handedOn(event.id());
+			return true;
+		});
+	}
+
+	// The events matching the filters with an id above 'after' (and up to 'upTo', when given), page by page, each
+	// to the sink; false when stopped before the end.
+	private boolean read(List<List<Object>> filters, long after, @Nullable Long upTo, BooleanSupplier stillWanted,
+			Predicate<ArvadosEvent> sink) {
+		List<List<Object>> query = new ArrayList<>(filters);
 		if (upTo != null) {
 			query.add(List.of("id", "<=", upTo));
 		}
 		long cursor = after;
-		long askedAt = this.intake.nanoTime();
 		while (stillWanted.getAsBoolean()) {
 			LogPage page = this.client.after(query, cursor, this.limit);
 			this.intake.skipped(page.skippedIds(), page.malformed(), this.client);
 			for (ArvadosEvent event : page.events()) {
-				if (!stillWanted.getAsBoolean()) {
+				if (!stillWanted.getAsBoolean() || !sink.test(event)) {
 					return false;
 				}
-				this.intake.accept(event, stillWanted);
 			}
 			long last = page.lastId(cursor);
 			// The server caps the limit at its MaxItemsPerResponse (and lower for large rows) and says so: a page cut
 			// there is full, not the end of the log.
 			if (!page.isFull(this.limit)) {
-				if (upTo != null) {
-					// Answered for every id asked: a gap still open there, and old enough, was rolled back.
-					this.intake.giveUpGaps(after + 1, upTo, askedAt);
-				}
 				return true;
 			}
 			if (last == cursor) {

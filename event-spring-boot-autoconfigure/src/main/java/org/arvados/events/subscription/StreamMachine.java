@@ -1,10 +1,12 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.TransportMode;
@@ -33,6 +35,8 @@ final class StreamMachine implements LiveFeed.Signals {
 	private final LiveFeed feed;
 
 	private final LogList log;
+
+	private final FilterChanges filters;
 
 	private final StreamStatus status;
 
@@ -66,11 +70,12 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	private volatile long switches;
 
-	StreamMachine(SubscriptionSettings settings, LiveFeed feed, LogList log, StreamStatus status,
-			ReconnectBackOff backOff, SecretRedactor redactor, Supplier<StreamLoop> loops) {
+	StreamMachine(SubscriptionSettings settings, LiveFeed feed, LogList log, FilterChanges filters,
+			StreamStatus status, ReconnectBackOff backOff, SecretRedactor redactor, Supplier<StreamLoop> loops) {
 		this.settings = settings;
 		this.feed = feed;
 		this.log = log;
+		this.filters = filters;
 		this.status = status;
 		this.backOff = backOff;
 		this.failures = new FailurePolicy(settings.endpoint(), backOff, settings.websocketRetryInterval(), redactor);
@@ -244,6 +249,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		}
 		logger.info("Streaming from " + current + " after id " + this.log.resumeAfter());
 		enter(StreamPhase.LIVE, null, null);
+		changeFilters();
 	}
 
 	@Override
@@ -327,6 +333,7 @@ final class StreamMachine implements LiveFeed.Signals {
 			return;
 		}
 		this.backOff.progressed();
+		changeFilters();
 		if (!this.status.isFlowing()) {
 			enter(StreamPhase.POLLING, null, null);
 			if (this.settings.transport() == Transport.AUTO && !this.websocketRefused && this.trials == null) {
@@ -371,11 +378,51 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.status.switched(from, to, reason);
 	}
 
+	// ---- Filter sets added and removed by the application.
+
+	/**
+	 * The application added or removed a filter set: tell the connection, and read the history a new set asked
+	 * for (on a failure, again every poll interval).
+	 */
+	void filtersChanged() {
+		this.loop.execute(this::changeFilters);
+	}
+
+	private void changeFilters() {
+		if (!this.running) {
+			return;
+		}
+		Link current = this.link;
+		for (List<EventFilter> set : this.filters.takeRemoved()) {
+			if (current != null) {
+				this.feed.unsubscribe(current, set);
+			}
+		}
+		for (FilterChanges.Added added : this.filters.apply()) {
+			if (current != null) {
+				this.feed.subscribe(current, added.set(), added.lastLogId());
+			}
+		}
+		try {
+			this.filters.backfill(() -> this.running);
+		}
+		catch (RuntimeException ex) {
+			if (this.running) {
+				logger.warn("Cannot read the history of a new filter set from the logs list of "
+						+ this.settings.endpoint() + " (" + this.redactor.describe(ex) + "); trying again in "
+						+ this.settings.pollInterval().toMillis() + " ms");
+			}
+		}
+	}
+
 	// ---- Timers: gaps and silence.
 
 	// On the WebSocket, an id the server never sent leaves a gap (a permission check failed, or the server lost
-	// it): ask the list for the missing ids every poll interval.
+	// it): ask the list for the missing ids every poll interval. Histories of new filter sets go on then too.
 	private void fillGaps() {
+		if (this.status.phase() == StreamPhase.LIVE) {
+			changeFilters();
+		}
 		if (this.status.phase() != StreamPhase.LIVE || !this.log.hasOpenGaps()) {
 			return;
 		}

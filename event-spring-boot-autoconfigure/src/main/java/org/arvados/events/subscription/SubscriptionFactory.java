@@ -64,7 +64,8 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 						built.fail(DisconnectReason.CHECKPOINT_CONFLICT, conflict);
 					}
 				}, this.listeners::deliver);
-		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.filters(), this.settings.pollLimit(), intake);
+		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.pollLimit(), intake);
+		RuntimeFilters filters = new RuntimeFilters(intake, catchUp);
 		StreamStatus status = new StreamStatus(this.publisher, redactor,
 				(this.settings.transport() == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET,
 				Clock.systemUTC());
@@ -74,14 +75,15 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		ReconnectBackOff backOff = new ReconnectBackOff(this.settings.reconnectBackOff());
 		WebSocketFeed feed = new WebSocketFeed(this.settings, this.webSocket, this.discovery, intake, redactor,
 				Math.max(1024, 4 * this.queueCapacity), status::isRunning, backOff);
-		StreamMachine machine = new StreamMachine(this.settings, feed, log, status, backOff, redactor,
+		StreamMachine machine = new StreamMachine(this.settings, feed, log, filters, status, backOff, redactor,
 				() -> new SerialWorker("arvados-events"));
 		feed.signalTo(machine);
 		machineOnceBuilt.set(machine);
 		if (this.settings.transport() != Transport.POLLING) {
 			feed.checkSubscribeSize();
 		}
-		return new ArvadosEventSubscription(this.settings, intake, status, machine, this.stopTimeout, this.listeners);
+		return new ArvadosEventSubscription(this.settings, intake, filters, status, machine, this.stopTimeout,
+				this.listeners);
 	}
 
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,8 +46,12 @@ final class WebSocketFeed implements LiveFeed {
 	/** Live events held while catching up, at most; beyond it they are let go and read from the list. */
 	private static final long LIVE_BUFFER_CHARS = 64L * 1024 * 1024;
 
-	/** A connection and the live events it holds back while the catch-up runs. */
-	record Link(WebSocketConnection connection, LiveBuffer buffer) implements LiveFeed.Link {
+	/**
+	 * A connection, the live events it holds back while the catch-up runs, the filter sets subscribed on it (only
+	 * touched on the machine's thread), and whether the server has answered the first subscribe message.
+	 */
+	record Link(WebSocketConnection connection, LiveBuffer buffer, List<List<EventFilter>> sets,
+			AtomicBoolean confirmed) implements LiveFeed.Link {
 
 		@Override
 		public String toString() {
@@ -115,12 +121,32 @@ final class WebSocketFeed implements LiveFeed {
 	 * Say once, at start, when the filters make a subscribe message the server will reject.
 	 */
 	void checkSubscribeSize() {
-		int bytes = subscribeMessage(true, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
-		if (bytes > MAX_SUBSCRIBE_BYTES) {
-			logger.error("The subscribe message for arvados.events.filters is " + bytes
-					+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
-					+ "filter values (the starter applies filters on the client as well).");
+		for (List<EventFilter> set : this.intake.filters().sets()) {
+			int bytes = subscribeSize(set);
+			if (bytes > MAX_SUBSCRIBE_BYTES) {
+				logger.error("The subscribe message for arvados.events.filters is " + bytes
+						+ " bytes; the event server reads only about 4 KiB at once and will reject it. Use fewer "
+						+ "filter values (the starter applies filters on the client as well).");
+			}
 		}
+	}
+
+	/**
+	 * Check a filter set added at run time: its subscribe message must fit the server's reads.
+	 * @param set the filters
+	 * @throws IllegalArgumentException if it does not
+	 */
+	static void checkSubscribeSize(List<EventFilter> set) {
+		int bytes = subscribeSize(set);
+		if (bytes > MAX_SUBSCRIBE_BYTES) {
+			throw new IllegalArgumentException("The subscribe message for the filters " + set + " is " + bytes
+					+ " bytes; the event server reads only about 4 KiB at once and would reject it. Use fewer "
+					+ "filter values, or several filter sets");
+		}
+	}
+
+	private static int subscribeSize(List<EventFilter> set) {
+		return message("subscribe", set, Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8).length;
 	}
 
 	@Override
@@ -205,30 +231,65 @@ final class WebSocketFeed implements LiveFeed {
 		}
 	}
 
-	private String subscribeMessage(boolean resume, long resumeAfter) {
+	// A negative last_log_id leaves it out: new events only.
+	private static String message(String method, List<EventFilter> set, long lastLogId) {
 		Map<String, Object> message = new LinkedHashMap<>();
-		message.put("method", "subscribe");
-		message.put("filters", this.settings.filters().stream().map(EventFilter::toArvados).toList());
-		if (resume) {
+		message.put("method", method);
+		message.put("filters", set.stream().map(EventFilter::toArvados).toList());
+		if (lastLogId >= 0) {
 			// The server replays ids above last_log_id, but only when it is not 0: after 0 is asked as after -1.
-			message.put("last_log_id", (resumeAfter != 0) ? resumeAfter : -1);
+			message.put("last_log_id", (lastLogId != 0) ? lastLogId : -1);
 		}
 		return JsonMapper.shared().writeValueAsString(message);
 	}
 
+	// One subscribe message for each filter set: the server follows their union, and reads small messages only.
 	@Override
 	public void subscribe(LiveFeed.Link subscribing) {
 		Link current = (Link) subscribing;
 		boolean resume = this.intake.isPositionKnown();
 		long resumeAfter = this.intake.resumeAfter();
+		for (List<EventFilter> set : this.intake.filters().sets()) {
+			if (!send(current, "subscribe", set, resume ? resumeAfter : -1)) {
+				return;
+			}
+		}
+		logger.debug("Subscribed on " + current.connection()
+				+ (resume ? ", resuming after id " + resumeAfter : ", new events only"));
+	}
+
+	@Override
+	public void subscribe(LiveFeed.Link subscribing, List<EventFilter> set, long lastLogId) {
+		Link current = (Link) subscribing;
+		if (isCurrent(current) && !current.sets().contains(set) && send(current, "subscribe", set, lastLogId)) {
+			logger.debug("Subscribed to " + set + " on " + current.connection() + " after id " + lastLogId);
+		}
+	}
+
+	@Override
+	public void unsubscribe(LiveFeed.Link unsubscribing, List<EventFilter> set) {
+		Link current = (Link) unsubscribing;
+		if (isCurrent(current) && current.sets().contains(set) && send(current, "unsubscribe", set, -1)) {
+			logger.debug("Unsubscribed from " + set + " on " + current.connection());
+		}
+	}
+
+	// Sends, and keeps track of the sets subscribed on the connection; a failure drops it.
+	private boolean send(Link link, String method, List<EventFilter> set, long lastLogId) {
 		try {
-			current.connection().send(subscribeMessage(resume, resumeAfter));
-			logger.debug("Subscribed on " + current.connection()
-					+ (resume ? ", resuming after id " + resumeAfter : ", new events only"));
+			link.connection().send(message(method, set, lastLogId));
 		}
 		catch (IOException | RuntimeException ex) {
-			drop(current, "Cannot subscribe on " + current.connection() + ": " + this.redactor.describe(ex));
+			drop(link, "Cannot " + method + " on " + link.connection() + ": " + this.redactor.describe(ex));
+			return false;
 		}
+		if (method.equals("subscribe")) {
+			link.sets().add(set);
+		}
+		else {
+			link.sets().remove(set);
+		}
+		return true;
 	}
 
 	private void receive(Link from, String text) {
@@ -240,17 +301,32 @@ final class WebSocketFeed implements LiveFeed {
 				this.backOff.progressed();
 			}
 		}
-		else if (message != null) {
-			Outcome outcome = this.intake.take(message, () -> isCurrent(from));
-			if (outcome == Outcome.SUBSCRIBED) {
-				signals().subscribed(from);
-			}
-			else if (outcome == Outcome.REJECTED) {
-				signals().rejected(from, "The event server rejected the subscription");
-			}
+		else if (message instanceof ServerMessage.Status status) {
+			answered(from, status.code());
 		}
 		// Waiting for room in the queue is not silence on the socket.
 		this.lastReceivedNanos = System.nanoTime();
+	}
+
+	// The first answer is to the subscription: 200 starts the catch-up, anything else rejects it. Later ones answer
+	// more subscribe messages (one per filter set) or unsubscribe messages.
+	private void answered(Link from, int status) {
+		boolean first = from.confirmed().compareAndSet(false, true);
+		if (status == 200) {
+			if (first) {
+				signals().subscribed(from);
+			}
+		}
+		else if (first) {
+			logger.error("The event server answered " + status + " to the subscription with filters "
+					+ this.intake.filters() + "; check arvados.events.filters");
+			signals().rejected(from, "The event server rejected the subscription");
+		}
+		else {
+			logger.warn("The event server answered " + status + " to a subscribe or unsubscribe message on "
+					+ from.connection() + "; the filter sets are " + this.intake.filters()
+					+ " (the starter applies them on the client as well)");
+		}
 	}
 
 	private void drop(Link dropped, String reason) {
@@ -269,7 +345,8 @@ final class WebSocketFeed implements LiveFeed {
 
 		@Override
 		public void onOpen(WebSocketConnection opened) {
-			Link opening = new Link(opened, new LiveBuffer(WebSocketFeed.this.liveBufferCapacity, LIVE_BUFFER_CHARS));
+			Link opening = new Link(opened, new LiveBuffer(WebSocketFeed.this.liveBufferCapacity, LIVE_BUFFER_CHARS),
+					new ArrayList<>(), new AtomicBoolean());
 			synchronized (WebSocketFeed.this.linkMonitor) {
 				// Not attempting any more: the machine closed the feed while this handshake ran.
 				if (!WebSocketFeed.this.attempting.getAndSet(false) || !WebSocketFeed.this.running.getAsBoolean()) {

@@ -150,6 +150,24 @@ class ResumeAndRejectionTests {
 		}
 	}
 
+	@Test
+	void anErrorAnswerAfterTheSubscriptionWasConfirmedRejectsNothing(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+				// The answer to a later subscribe or unsubscribe message (one per filter set), not to the subscription.
+				cluster.sendRaw("{\"status\":400}");
+				await().atMost(WAIT).until(() -> output.getAll().contains("to a subscribe or unsubscribe message"));
+				LogEntry next = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(next.id()));
+				assertThat(subscription.state().mode()).isEqualTo(TransportMode.WEBSOCKET);
+				assertThat(subscription.state().counts().transportSwitches()).isZero();
+				assertThat(output).doesNotContain("rejected the subscription");
+			});
+		}
+	}
+
 	static class RecordingStore implements EventCheckpointStore {
 
 		final List<Long> saved = new CopyOnWriteArrayList<>();

@@ -1,8 +1,11 @@
 package org.arvados.events.subscription;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
+import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +19,9 @@ final class FakeFeed implements LiveFeed {
 	int subscribes;
 
 	int closes;
+
+	/** The subscribe and unsubscribe messages for single filter sets, as "subscribe [filters] after N". */
+	final List<String> setMessages = new ArrayList<>();
 
 	/** What each {@link #release} answers, first to last; {@code true} once empty. */
 	final Deque<Boolean> releases = new ArrayDeque<>();
@@ -73,6 +79,16 @@ final class FakeFeed implements LiveFeed {
 	@Override
 	public void subscribe(Link link) {
 		this.subscribes++;
+	}
+
+	@Override
+	public void subscribe(Link link, List<EventFilter> set, long lastLogId) {
+		this.setMessages.add("subscribe " + set + " after " + lastLogId + " on " + link);
+	}
+
+	@Override
+	public void unsubscribe(Link link, List<EventFilter> set) {
+		this.setMessages.add("unsubscribe " + set + " on " + link);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.ArvadosStreamEvent;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamConnectedEvent;
@@ -40,6 +41,8 @@ class StreamMachineTests {
 
 	private final FakeLog log = new FakeLog();
 
+	private final FakeFilterChanges filters = new FakeFilterChanges();
+
 	private final List<ArvadosStreamEvent> events = new CopyOnWriteArrayList<>();
 
 	private StreamStatus status;
@@ -53,7 +56,7 @@ class StreamMachineTests {
 		TransportMode mode = (transport == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET;
 		this.status = new StreamStatus((event) -> this.events.add((ArvadosStreamEvent) event),
 				new SecretRedactor("token"), mode, Clock.systemUTC());
-		this.machine = new StreamMachine(settings, this.feed, this.log, this.status,
+		this.machine = new StreamMachine(settings, this.feed, this.log, this.filters, this.status,
 				new ReconnectBackOff(backOff()), new SecretRedactor("token"), () -> this.loop);
 		this.feed.signalTo(this.machine);
 		this.machine.start();
@@ -385,7 +388,8 @@ class StreamMachineTests {
 				new SubscriptionSettings(ENDPOINT, "token", List.of(), StartFrom.parse("latest"), Transport.AUTO,
 						backOff(), Duration.ofSeconds(4), 3, Duration.ofSeconds(60), Duration.ofSeconds(15), 1000,
 						Duration.ofHours(2)),
-				this.feed, this.log, this.status, new ReconnectBackOff(backOff()), new SecretRedactor("token"),
+				this.feed, this.log, FilterChanges.NONE, this.status, new ReconnectBackOff(backOff()),
+				new SecretRedactor("token"),
 				() -> next);
 		this.feed.signalTo(restarted);
 		restarted.start();
@@ -406,6 +410,49 @@ class StreamMachineTests {
 		assertThat(this.feed.closes).isOne();
 		assertThat(eventsOf(StreamDisconnectedEvent.class)).singleElement()
 			.satisfies((failed) -> assertThat(failed.getReason()).isEqualTo(DisconnectReason.DISPATCHER_FAILED));
+	}
+
+	@Test
+	void aFilterSetAddedWhileLiveIsSubscribedOnTheConnectionAndARemovedOneUnsubscribed() {
+		start(Transport.AUTO);
+		Link link = goLive();
+		List<StreamPhase> before = phasesEntered();
+		List<EventFilter> updates = List.of(new EventFilter("event_type", "in", List.of("update")));
+		this.filters.added.add(new FilterChanges.Added(updates, 42));
+		this.machine.filtersChanged();
+		this.loop.runDue();
+		this.filters.removed.add(updates);
+		this.machine.filtersChanged();
+		this.loop.runDue();
+		assertThat(this.feed.setMessages).containsExactly("subscribe " + updates + " after 42 on " + link,
+				"unsubscribe " + updates + " on " + link);
+		assertThat(this.filters.backfills).isEqualTo(3);
+		assertThat(phasesEntered()).as("no phase change").isEqualTo(before);
+	}
+
+	@Test
+	void whilePollingANewFilterSetSendsNothingAndItsHistoryIsRead() {
+		start(Transport.POLLING);
+		assertThat(phase()).isEqualTo(StreamPhase.POLLING);
+		int backfills = this.filters.backfills;
+		this.filters.added.add(new FilterChanges.Added(List.of(), 7));
+		this.machine.filtersChanged();
+		this.loop.runDue();
+		assertThat(this.feed.setMessages).isEmpty();
+		assertThat(this.filters.backfills).isEqualTo(backfills + 1);
+	}
+
+	@Test
+	void aHistoryTheListCannotReadIsReadAgainEveryPollInterval() {
+		start(Transport.AUTO);
+		goLive();
+		this.filters.backfillFailures.add(new ResourceAccessException("Connection refused"));
+		this.machine.filtersChanged();
+		this.loop.runDue();
+		assertThat(phase()).as("the stream goes on").isEqualTo(StreamPhase.LIVE);
+		int tries = this.filters.backfills;
+		this.loop.advance(Duration.ofSeconds(15));
+		assertThat(this.filters.backfills).isEqualTo(tries + 1);
 	}
 
 }
