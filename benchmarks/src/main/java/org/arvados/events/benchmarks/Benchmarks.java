@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,16 +155,18 @@ public final class Benchmarks {
 	}
 
 	private static final Map<String, String> LATENCY_LABELS = Map.of("node-latency", "Node ws (anchor)", "latency",
-			"starter (@EventHandler)", "raw-latency", "Tomcat client alone", "jdk-latency", "JDK client alone");
+			"starter (@EventHandler)", "raw-latency", "Tomcat client alone", "jdk-latency", "JDK client alone",
+			"netty-latency", "Netty+BoringSSL alone");
 
 	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
-			"starter (@EventHandler)", "raw", "Tomcat client, discard", "jdk", "JDK client, discard");
+			"starter (@EventHandler)", "raw", "Tomcat client, discard", "jdk", "JDK client, discard", "netty",
+			"Netty+BoringSSL, discard");
 
 	private void tlsLatency(TlsBenchmark tls) throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		line("%n%-36s %10s %10s %10s %10s", "TLS latency, feed's write→handler", "p50 µs", "p99 µs", "p99.9 µs",
 				"max µs");
-		for (int rate : new int[] { 1_000, 10_000, 50_000 }) {
+		for (int rate : latencyRates()) {
 			long warmUp = 200_000;
 			int measured = Math.min(rate * 5, 250_000);
 			// A fast warm-up for the JIT, a pause to drain it, then two seconds at the rate that are not counted:
@@ -171,7 +174,7 @@ public final class Benchmarks {
 			// took), not what a steady stream sees.
 			long paced = 2L * rate;
 			try (TlsBenchmark.Feed feed = tls.feed(0, warmUp + ":0,pause:2000," + (paced + measured) + ":" + rate)) {
-				for (String client : List.of("node-latency", "latency", "raw-latency", "jdk-latency")) {
+				for (String client : latencyClients()) {
 					Map<String, Object> p = tls.client(client, feed.port(), warmUp + paced, measured);
 					String label = String.format("%,d/s %s", rate, LATENCY_LABELS.get(client));
 					line("%-36s %10s %10s %10s %10s", label, p.get("p50Micros"), p.get("p99Micros"), p.get("p999Micros"),
@@ -183,6 +186,19 @@ public final class Benchmarks {
 			}
 		}
 		this.results.put("tlsLatency", rows);
+	}
+
+	// BENCH_LATENCY_RATES=10000 and BENCH_LATENCY_CLIENTS=latency,raw-latency narrow the section, to try a change.
+	private static int[] latencyRates() {
+		String rates = System.getenv("BENCH_LATENCY_RATES");
+		return (rates == null || rates.isBlank()) ? new int[] { 1_000, 10_000, 50_000 }
+				: Arrays.stream(rates.split(",")).mapToInt((rate) -> Integer.parseInt(rate.trim())).toArray();
+	}
+
+	private static List<String> latencyClients() {
+		String clients = System.getenv("BENCH_LATENCY_CLIENTS");
+		return (clients == null || clients.isBlank()) ? List.of("node-latency", "latency", "raw-latency", "jdk-latency")
+				: Arrays.stream(clients.split(",")).map(String::trim).toList();
 	}
 
 	// 1 and 2: events/s from the socket to a counting @EventHandler, and the same client reading raw frames.
@@ -265,7 +281,7 @@ public final class Benchmarks {
 	private void latency() throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		line("%n%-12s %10s %10s %10s %10s %10s", "rate/s", "events", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
-		for (int rate : new int[] { 1_000, 10_000, 50_000 }) {
+		for (int rate : latencyRates()) {
 			long warmUp = 200_000;
 			int measured = Math.min(rate * 5, 250_000);
 			try (BlastServer server = new BlastServer(0, List.of(new Phase(warmUp, 0), new Phase(measured, rate)))) {

@@ -49,6 +49,8 @@ final class TlsClients {
 			case "raw-latency" -> rawLatency(port, ca, warmUp, (int) measured);
 			case "jdk" -> JdkClient.throughput(port, sslContext(ca), warmUp, measured);
 			case "jdk-latency" -> JdkClient.latency(port, sslContext(ca), warmUp, (int) measured);
+			case "netty" -> NettyClient.throughput(port, ca, warmUp, measured);
+			case "netty-latency" -> NettyClient.latency(port, ca, warmUp, (int) measured);
 			default -> throw new IllegalArgumentException("No client '" + kind + "'");
 		};
 		System.out.println("RESULT " + result);
