@@ -52,8 +52,15 @@ final class EventIntake {
 
 	private final ResumePosition position;
 
-	/** Written under the position's lock, so that each event is judged by the sets before or after a change. */
+	/** Written under the judge monitor, so that each event is judged by the sets before or after a change. */
 	private volatile FilterSets filters;
+
+	/**
+	 * Held while an event takes its place in the position and is judged by the filter sets, and while a change of
+	 * the sets snapshots the position: the snapshot then tells which ids the sets before judged (see Backfill).
+	 * Never held while waiting.
+	 */
+	private final Object judgeMonitor = new Object();
 
 	private final CheckpointSaver checkpoints;
 
@@ -228,9 +235,7 @@ final class EventIntake {
 			this.received.incrementAndGet();
 			Acceptance acceptance;
 			boolean wanted;
-			// Judged under the position's lock, as a change of the filter sets snapshots it: by the sets before a
-			// change or after it, and the snapshot knows which (see Backfill).
-			synchronized (this.position) {
+			synchronized (this.judgeMonitor) {
 				acceptance = this.position.accept(event.id());
 				wanted = this.filters.matches(event);
 			}
@@ -238,7 +243,7 @@ final class EventIntake {
 				this.duplicates.incrementAndGet();
 				return Outcome.NOTHING_NEW;
 			}
-			if (acceptance == Acceptance.LATE && logger.isDebugEnabled()) {
+			if (acceptance == Acceptance.LATE && wanted && logger.isDebugEnabled()) {
 				logger.debug("Event " + event.id() + " arrived after higher ids (a later commit); delivering it");
 			}
 			if (!wanted) {
@@ -304,7 +309,7 @@ final class EventIntake {
 	 * @return that history, or {@code null} when there is none to read
 	 */
 	@Nullable Backfill addFilters(List<EventFilter> set, long after) {
-		synchronized (this.position) {
+		synchronized (this.judgeMonitor) {
 			FilterSets before = this.filters;
 			long upTo = this.position.highestId();
 			this.filters = before.with(set, (after >= 0) ? after : upTo);
@@ -320,7 +325,7 @@ final class EventIntake {
 	 * @param set the filters of the set
 	 */
 	void removeFilters(List<EventFilter> set) {
-		synchronized (this.position) {
+		synchronized (this.judgeMonitor) {
 			this.filters = this.filters.without(set);
 		}
 	}
