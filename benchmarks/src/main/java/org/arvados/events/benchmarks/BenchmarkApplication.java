@@ -39,7 +39,7 @@ public class BenchmarkApplication {
 	static Map<String, String> webSocket(int port) {
 		return Map.of("arvados.events.endpoint", StubApi.endpoint(), "arvados.events.token", "benchmark",
 				"arvados.events.websocket.url", "ws://127.0.0.1:" + port + "/websocket", "arvados.events.transport",
-				"websocket", "logging.level.org.arvados.events", "ERROR");
+				"websocket", "logging.level.org.arvados.events", "WARN");
 	}
 
 }

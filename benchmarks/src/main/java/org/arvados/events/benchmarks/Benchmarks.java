@@ -197,7 +197,8 @@ public final class Benchmarks {
 
 	private static List<String> latencyClients() {
 		String clients = System.getenv("BENCH_LATENCY_CLIENTS");
-		return (clients == null || clients.isBlank()) ? List.of("node-latency", "latency", "raw-latency", "jdk-latency", "netty-latency")
+		return (clients == null || clients.isBlank())
+				? List.of("node-latency", "latency", "raw-latency", "jdk-latency", "netty-latency")
 				: Arrays.stream(clients.split(",")).map(String::trim).toList();
 	}
 
