@@ -1,7 +1,11 @@
 package org.arvados.events.benchmarks;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import org.arvados.events.lifecycle.StreamPhase;
+import org.arvados.events.subscription.ArvadosEventSubscription;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -29,6 +33,21 @@ public class BenchmarkApplication {
 			.initializers(register::accept)
 			.properties("logging.level.root=WARN", "spring.main.banner-mode=off")
 			.run(args);
+	}
+
+	/**
+	 * Wait until the starter streams live from its WebSocket: the catch-up after the subscription is over.
+	 * @param context the running context
+	 */
+	static void awaitLive(ConfigurableApplicationContext context) throws InterruptedException {
+		ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (subscription.state().phase() != StreamPhase.LIVE) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("The starter did not go live: " + subscription.state());
+			}
+			Thread.sleep(5);
+		}
 	}
 
 	/**

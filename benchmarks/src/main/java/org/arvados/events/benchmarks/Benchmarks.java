@@ -211,11 +211,13 @@ public final class Benchmarks {
 			int size;
 			double starter;
 			try (BlastServer server = new BlastServer(padding, warmUp + this.events)) {
-				server.serveOne();
+				server.serveOneWhenLive();
 				size = server.eventSize();
 				Handlers.Counting counter = new Handlers.Counting(warmUp, this.events);
 				try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter,
 						BenchmarkApplication.webSocket(server.port()))) {
+					BenchmarkApplication.awaitLive(context);
+					server.go();
 					starter = rate(this.events, counter.await());
 				}
 			}
@@ -254,11 +256,13 @@ public final class Benchmarks {
 				long warmUp = this.events / 2;
 				double rate;
 				try (BlastServer server = new BlastServer(0, warmUp + this.events)) {
-					server.serveOne();
+					server.serveOneWhenLive();
 					Handlers.Counting counter = new Handlers.Counting(warmUp, this.events);
 					Map<String, String> properties = new java.util.HashMap<>(BenchmarkApplication.webSocket(server.port()));
 					properties.putAll(store.getValue());
 					try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter, properties)) {
+						BenchmarkApplication.awaitLive(context);
+						server.go();
 						rate = rate(this.events, counter.await());
 					}
 				}
@@ -286,10 +290,12 @@ public final class Benchmarks {
 			long warmUp = 200_000;
 			int measured = Math.min(rate * 5, 250_000);
 			try (BlastServer server = new BlastServer(0, List.of(new Phase(warmUp, 0), new Phase(measured, rate)))) {
-				server.serveOne();
+				server.serveOneWhenLive();
 				Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured);
 				try (ConfigurableApplicationContext context = BenchmarkApplication.start(latency,
 						BenchmarkApplication.webSocket(server.port()))) {
+					BenchmarkApplication.awaitLive(context);
+					server.go();
 					double[] p = latency.awaitPercentiles();
 					line("%-12s %10d %10.0f %10.0f %10.0f %10.0f", String.format("%,d", rate), measured, p[0], p[1],
 							p[2], p[3]);
@@ -305,10 +311,12 @@ public final class Benchmarks {
 	private void memory() throws Exception {
 		long idle;
 		try (BlastServer server = new BlastServer(0, 1)) {
-			server.serveOne();
+			server.serveOneWhenLive();
 			Handlers.Counting one = new Handlers.Counting(1, 0);
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(one,
 					BenchmarkApplication.webSocket(server.port()))) {
+				BenchmarkApplication.awaitLive(context);
+				server.go();
 				one.await();
 				idle = Handlers.HeapSampling.usedAfterGc(ManagementFactory.getMemoryMXBean());
 			}
@@ -316,9 +324,11 @@ public final class Benchmarks {
 		long total = this.events;
 		Handlers.HeapSampling sampling = new Handlers.HeapSampling(total, 10);
 		try (BlastServer server = new BlastServer(0, total)) {
-			server.serveOne();
+			server.serveOneWhenLive();
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(sampling,
 					BenchmarkApplication.webSocket(server.port()))) {
+				BenchmarkApplication.awaitLive(context);
+				server.go();
 				sampling.await();
 			}
 		}

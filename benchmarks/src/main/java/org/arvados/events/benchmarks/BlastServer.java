@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  * frames without bound and paces itself, which is right for fidelity and wrong for a throughput figure.
  */
 final class BlastServer implements AutoCloseable {
+
+	private final CountDownLatch live = new CountDownLatch(1);
 
 	private static final long FIRST_ID = 10_000_000L;
 
@@ -98,6 +101,27 @@ final class BlastServer implements AutoCloseable {
 	 * Serve one connection on a new thread: handshake, read the subscribe frame, send every event.
 	 */
 	void serveOne() {
+		serveOne(false);
+	}
+
+	/**
+	 * Serve one connection as {@link #serveOne()}, but send the events only once {@link #go()} is called: a starter
+	 * must be live first. While it catches up, a new connection's live events wait in a bounded buffer; a blast
+	 * overflows it, and what it lets go of is read from the logs list, which the stub API does not have, so the
+	 * stream would wait for it for ever.
+	 */
+	void serveOneWhenLive() {
+		serveOne(true);
+	}
+
+	/**
+	 * Let the events go to the connection served by {@link #serveOneWhenLive()}.
+	 */
+	void go() {
+		this.live.countDown();
+	}
+
+	private void serveOne(boolean gated) {
 		Thread thread = new Thread(() -> {
 			try (Socket socket = this.serverSocket.accept()) {
 				socket.setTcpNoDelay(true);
@@ -107,6 +131,10 @@ final class BlastServer implements AutoCloseable {
 				skipFrame(in);
 				out.write(new byte[] { (byte) 0x81, 14 });
 				out.write("{\"status\":200}".getBytes(StandardCharsets.US_ASCII));
+				if (gated) {
+					out.flush();
+					this.live.await();
+				}
 				byte[] frame = this.template.clone();
 				long id = FIRST_ID;
 				for (Phase phase : this.phases) {
@@ -118,6 +146,9 @@ final class BlastServer implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				// the client went away: the round is over
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}, "blast-server");
 		thread.setDaemon(true);
