@@ -134,6 +134,38 @@ class RuntimeSubscriptionTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "websocket", "polling" })
+	void aHistoryTheListFailsToGiveIsReadAgainAndHandledOnce(String transport, CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			createsOnly(cluster, transport, "arvados.events.polling.limit=2").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+				LogEntry from = create(cluster);
+				List<LogEntry> expected = new ArrayList<>(List.of(from));
+				List<LogEntry> history = new ArrayList<>();
+				for (int i = 0; i < 5; i++) {
+					history.add(update(cluster));
+				}
+				// Above the history: the stream has judged it, so it comes from the list.
+				expected.add(create(cluster));
+				awaitExactly(recorder, expected);
+
+				// The next list requests fail, as an API server that is restarting answers: over the WebSocket those
+				// are the history's (nothing else asks the list while live without gaps), while polling the polls'.
+				cluster.failListRequests(3, 503);
+				assertThat(subscription.subscribe(UPDATES, from.id())).isTrue();
+				expected.addAll(history);
+				expected.add(update(cluster));
+				awaitExactly(recorder, expected);
+				if (transport.equals("websocket")) {
+					assertThat(output).contains("Cannot read the history of a new filter set");
+				}
+				assertThat(subscription.state().phase().name()).isIn("LIVE", "POLLING");
+			});
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "websocket", "polling" })
 	void aSetWithHistoryAskedForBeforeTheStreamKnowsWhereItIsWaitsForIt(String transport) {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			List<LogEntry> history = new ArrayList<>();
