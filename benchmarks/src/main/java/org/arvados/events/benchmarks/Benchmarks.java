@@ -127,7 +127,7 @@ public final class Benchmarks {
 				Map<String, List<Double>> cpu = new LinkedHashMap<>();
 				try (TlsBenchmark.Feed feed = tls.feed(padding, (warmUp + measured) + ":0")) {
 					for (int round = 0; round < rounds; round++) {
-						for (String client : TlsBenchmark.CLIENTS) {
+						for (String client : tlsClients()) {
 							Map<String, Object> result = tls.client(client, feed.port(), warmUp, measured);
 							double nanos = ((Number) result.get("nanos")).doubleValue();
 							rates.computeIfAbsent(client, (c) -> new ArrayList<>()).add(measured / (nanos / 1e9));
@@ -138,7 +138,7 @@ public final class Benchmarks {
 				}
 				String label = (padding == 0) ? "~640 B" : "~21 KiB";
 				double node = median(rates.get("node"));
-				for (String client : TlsBenchmark.CLIENTS) {
+				for (String client : tlsClients()) {
 					double rate = median(rates.get(client));
 					line("%-10s %-28s %,12.0f %7.2fx %14.2f", label, TLS_LABELS.get(client), rate, rate / node,
 							median(cpu.get(client)));
@@ -193,6 +193,17 @@ public final class Benchmarks {
 		String rates = System.getenv("BENCH_LATENCY_RATES");
 		return (rates == null || rates.isBlank()) ? new int[] { 1_000, 10_000, 50_000 }
 				: Arrays.stream(rates.split(",")).mapToInt((rate) -> Integer.parseInt(rate.trim())).toArray();
+	}
+
+	// BENCH_TLS_CLIENTS=node,starter narrows the TLS throughput section the same way (Node stays: the ratios need it).
+	private static List<String> tlsClients() {
+		String clients = System.getenv("BENCH_TLS_CLIENTS");
+		if (clients == null || clients.isBlank()) {
+			return TlsBenchmark.CLIENTS;
+		}
+		List<String> chosen = new ArrayList<>(List.of("node"));
+		Arrays.stream(clients.split(",")).map(String::trim).filter((client) -> !client.equals("node")).forEach(chosen::add);
+		return chosen;
 	}
 
 	private static List<String> latencyClients() {
