@@ -30,6 +30,12 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	private static final Log logger = LogFactory.getLog(StreamMachine.class);
 
+	/**
+	 * The server answers a subscribe message at once, before any replay; a connection without an answer by then is
+	 * given up (capped by the heartbeat timeout), or it would wait for ever while keepalives come.
+	 */
+	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
 	private final SubscriptionSettings settings;
 
 	private final LiveFeed feed;
@@ -61,6 +67,9 @@ final class StreamMachine implements LiveFeed.Signals {
 	private int failedAttempts;
 
 	private @Nullable Link link;
+
+	/** The connection whose subscription the server has not answered yet. */
+	private @Nullable Link unanswered;
 
 	private @Nullable Timer next;
 
@@ -95,6 +104,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.websocketRefused = false;
 		this.failedAttempts = 0;
 		this.trials = null;
+		this.unanswered = null;
 		this.status.starting(this.mode);
 		this.log.streamStarts();
 		Duration watch = Duration.ofMillis(Math.max(10, Math.min(1000, this.settings.heartbeatTimeout().toMillis() / 4)));
@@ -197,13 +207,29 @@ final class StreamMachine implements LiveFeed.Signals {
 			if (this.status.phase() == StreamPhase.CONNECTING) {
 				enter(StreamPhase.SUBSCRIBING, null, null);
 			}
+			this.unanswered = opened;
 			this.feed.subscribe(opened);
+			Duration timeout = (this.settings.heartbeatTimeout().compareTo(ANSWER_TIMEOUT) < 0)
+					? this.settings.heartbeatTimeout() : ANSWER_TIMEOUT;
+			this.loop.schedule(() -> answerTimedOut(opened, timeout), timeout);
 		});
+	}
+
+	private void answerTimedOut(Link subscribing, Duration timeout) {
+		if (this.unanswered == subscribing && this.feed.isCurrent(subscribing)) {
+			this.unanswered = null;
+			this.feed.close();
+			unavailable(DisconnectReason.SILENT, "No answer to the subscription from " + subscribing + " within "
+					+ timeout.toMillis() + " ms, so the connection is presumed dead");
+		}
 	}
 
 	@Override
 	public void subscribed(Link subscribed) {
 		this.loop.execute(() -> {
+			if (this.unanswered == subscribed) {
+				this.unanswered = null;
+			}
 			if (this.feed.isCurrent(subscribed)) {
 				if (this.status.phase() == StreamPhase.SUBSCRIBING) {
 					enter(StreamPhase.CATCHING_UP, null, null);
@@ -255,6 +281,9 @@ final class StreamMachine implements LiveFeed.Signals {
 	@Override
 	public void rejected(Link rejecting, String reason) {
 		this.loop.execute(() -> {
+			if (this.unanswered == rejecting) {
+				this.unanswered = null;
+			}
 			if (!this.feed.isCurrent(rejecting)) {
 				return;
 			}

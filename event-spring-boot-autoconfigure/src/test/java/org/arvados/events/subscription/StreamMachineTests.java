@@ -455,4 +455,30 @@ class StreamMachineTests {
 		assertThat(this.filters.backfills).isEqualTo(tries + 1);
 	}
 
+	@Test
+	void aSubscriptionTheServerNeverAnswersIsGivenUpAndTriedAgain() {
+		start(Transport.WEBSOCKET);
+		this.feed.open();
+		this.loop.runDue();
+		assertThat(phase()).isEqualTo(StreamPhase.SUBSCRIBING);
+		this.loop.advance(Duration.ofMillis(3999));
+		assertThat(this.feed.closes).isZero();
+		// Capped by the heartbeat timeout of these tests (4 s): no answer means no working connection.
+		this.loop.advance(Duration.ofMillis(1));
+		assertThat(this.feed.closes).isOne();
+		assertThat(phase()).isEqualTo(StreamPhase.BACKING_OFF);
+		assertThat(this.status.reason()).isEqualTo(DisconnectReason.SILENT);
+		this.loop.advance(Duration.ofMillis(200));
+		assertThat(this.feed.connects).isEqualTo(2);
+	}
+
+	@Test
+	void anAnsweredSubscriptionIsNotGivenUp() {
+		start(Transport.WEBSOCKET);
+		goLive();
+		this.loop.advance(Duration.ofSeconds(4));
+		assertThat(this.feed.closes).isZero();
+		assertThat(phase()).isEqualTo(StreamPhase.LIVE);
+	}
+
 }
