@@ -251,22 +251,8 @@ final class EventIntake {
 				this.checkpoints.changed();
 				return Outcome.NEW_EVENT;
 			}
-			this.backPressured = true;
-			try {
-				while (!this.dispatcher.offer(event, OFFER_WAIT)) {
-					if (!stillCurrent.getAsBoolean()) {
-						this.position.release(event.id());
-						return Outcome.NEW_EVENT;
-					}
-				}
-				this.queued++;
-			}
-			catch (InterruptedException ex) {
+			if (!queue(event, stillCurrent)) {
 				this.position.release(event.id());
-				Thread.currentThread().interrupt();
-			}
-			finally {
-				this.backPressured = false;
 			}
 			return Outcome.NEW_EVENT;
 		}
@@ -348,23 +334,28 @@ final class EventIntake {
 		}
 		synchronized (this.producerMonitor) {
 			this.received.incrementAndGet();
-			this.backPressured = true;
-			try {
-				while (!this.dispatcher.offer(event, OFFER_WAIT)) {
-					if (!stillWanted.getAsBoolean()) {
-						return false;
-					}
+			return queue(event, stillWanted);
+		}
+	}
+
+	// Under the producer monitor: queue for the handlers, waiting for room while the source is still wanted.
+	private boolean queue(ArvadosEvent event, BooleanSupplier stillWanted) {
+		this.backPressured = true;
+		try {
+			while (!this.dispatcher.offer(event, OFFER_WAIT)) {
+				if (!stillWanted.getAsBoolean()) {
+					return false;
 				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-			finally {
-				this.backPressured = false;
 			}
 			this.queued++;
 			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		finally {
+			this.backPressured = false;
 		}
 	}
 
