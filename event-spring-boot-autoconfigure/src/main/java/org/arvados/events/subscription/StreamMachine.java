@@ -50,6 +50,9 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	private final FailurePolicy failures;
 
+	/** {@link #ANSWER_TIMEOUT}, or the heartbeat timeout when shorter. */
+	private final Duration answerTimeout;
+
 	private final SecretRedactor redactor;
 
 	private final Supplier<StreamLoop> loops;
@@ -88,6 +91,8 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.status = status;
 		this.backOff = backOff;
 		this.failures = new FailurePolicy(settings.endpoint(), backOff, settings.websocketRetryInterval(), redactor);
+		this.answerTimeout = (settings.heartbeatTimeout().compareTo(ANSWER_TIMEOUT) < 0) ? settings.heartbeatTimeout()
+				: ANSWER_TIMEOUT;
 		this.redactor = redactor;
 		this.loops = loops;
 		this.loop = StreamLoop.STOPPED;
@@ -209,18 +214,16 @@ final class StreamMachine implements LiveFeed.Signals {
 			}
 			this.unanswered = opened;
 			this.feed.subscribe(opened);
-			Duration timeout = (this.settings.heartbeatTimeout().compareTo(ANSWER_TIMEOUT) < 0)
-					? this.settings.heartbeatTimeout() : ANSWER_TIMEOUT;
-			this.loop.schedule(() -> answerTimedOut(opened, timeout), timeout);
+			this.loop.schedule(() -> answerTimedOut(opened), this.answerTimeout);
 		});
 	}
 
-	private void answerTimedOut(Link subscribing, Duration timeout) {
+	private void answerTimedOut(Link subscribing) {
 		if (this.unanswered == subscribing && this.feed.isCurrent(subscribing)) {
 			this.unanswered = null;
 			this.feed.close();
 			unavailable(DisconnectReason.SILENT, "No answer to the subscription from " + subscribing + " within "
-					+ timeout.toMillis() + " ms, so the connection is presumed dead");
+					+ this.answerTimeout.toMillis() + " ms, so the connection is presumed dead");
 		}
 	}
 
