@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 
 import org.arvados.events.test.format.QueryString;
 import org.java_websocket.WebSocket;
@@ -44,7 +43,7 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	private static final String REJECTED = "rejected";
 
-	private final BiFunction<WebSocket, String, ClientConnection> connectionFactory;
+	private final ConnectionFactory connectionFactory;
 
 	private final Map<WebSocket, ClientConnection> connections = new ConcurrentHashMap<>();
 
@@ -62,7 +61,7 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	private volatile @Nullable Exception startFailure;
 
-	ArvadosWebSocketServer(BiFunction<WebSocket, String, ClientConnection> connectionFactory) {
+	ArvadosWebSocketServer(ConnectionFactory connectionFactory) {
 		super(new InetSocketAddress("127.0.0.1", 0), List.of(new RejectingDraft()));
 		this.connectionFactory = connectionFactory;
 		setReuseAddr(true);
@@ -114,7 +113,7 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 		}
 		else {
 			String name = "fake-arvados-ws-" + this.opened.incrementAndGet();
-			this.connections.put(socket, this.connectionFactory.apply(socket, name));
+			this.connections.put(socket, this.connectionFactory.open(socket, name, () -> onWriteDemand(socket)));
 		}
 	}
 
@@ -191,6 +190,19 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 		synchronized (list) {
 			return List.copyOf(list);
 		}
+	}
+
+	/** Makes the session of an opened socket. */
+	@FunctionalInterface
+	interface ConnectionFactory {
+
+		/**
+		 * @param socket the opened socket
+		 * @param name the name of the session's threads
+		 * @param writeDemand asks the selector again to write what the socket holds unwritten
+		 */
+		ClientConnection open(WebSocket socket, String name, Runnable writeDemand);
+
 	}
 
 }

@@ -56,7 +56,8 @@ final class ClientConnection {
 	private final ScheduledFuture<?> keepalive;
 
 	ClientConnection(WebSocket socket, String name, LogStore store, WebSocketSettings settings,
-			ScheduledExecutorService scheduler, BooleanSupplier silent, BooleanSupplier permitted, Runnable onOverflow) {
+			ScheduledExecutorService scheduler, BooleanSupplier silent, BooleanSupplier permitted, Runnable onOverflow,
+			Runnable writeDemand) {
 		this.socket = socket;
 		this.store = store;
 		this.settings = settings;
@@ -64,7 +65,7 @@ final class ClientConnection {
 		this.onOverflow = onOverflow;
 		this.permitted = permitted;
 		this.outbound = new Outbound((WebSocketImpl) socket, settings.clientQueueCapacity(), settings.keepaliveInterval(), silent,
-				name);
+				name, writeDemand);
 		this.reader = Executors.newSingleThreadExecutor((task) -> {
 			Thread thread = new Thread(task, name + "-reader");
 			thread.setDaemon(true);

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * detected, while a reading client still gets frames back to back. If the buffer does not drain
  * within the write timeout (arvados-ws' {@code SendTimeout}), the connection is dropped without a
  * close frame, as the real server drops it when a write times out.
+ *
+ * <p>While bytes wait unwritten the writer asks the selector again, every
+ * {@value #REARM_MILLIS} ms, to write them. Java-WebSocket (1.6.0) can lose a write: its selector
+ * thread clears the socket's write interest after writing what it held, and a frame queued by
+ * another thread between that write and the clearing waits for the next send. With keepalives a
+ * minute apart, a reply to a subscription waited that long: the client gave up on it.
  */
 final class Outbound {
 
@@ -33,6 +39,10 @@ final class Outbound {
 	static final int MAX_UNWRITTEN_BYTES = 64 * 1024;
 
 	private static final int SPINS_BEFORE_PARKING = 100;
+
+	static final long REARM_MILLIS = 10;
+
+	private static final long IDLE_POLL_MILLIS = 100;
 
 	private final WebSocketImpl socket;
 
@@ -46,18 +56,22 @@ final class Outbound {
 
 	private final Thread writer;
 
+	private final Runnable writeDemand;
+
 	private long lastMsgId;
 
 	private volatile boolean closed;
 
 	private volatile boolean halfOpen;
 
-	Outbound(WebSocketImpl socket, int capacity, Duration writeTimeout, BooleanSupplier silent, String name) {
+	Outbound(WebSocketImpl socket, int capacity, Duration writeTimeout, BooleanSupplier silent, String name,
+			Runnable writeDemand) {
 		this.socket = socket;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.capacity = capacity;
 		this.writeTimeoutNanos = writeTimeout.toNanos();
 		this.silent = silent;
+		this.writeDemand = writeDemand;
 		this.writer = new Thread(this::drain, name + "-writer");
 		this.writer.setDaemon(true);
 	}
@@ -127,8 +141,15 @@ final class Outbound {
 	private void drain() {
 		try {
 			while (!isClosing()) {
-				OutgoingFrame frame = this.queue.poll(100, TimeUnit.MILLISECONDS);
-				if (frame == null || isHalfOpen()) {
+				boolean unwritten = unwrittenBytes() > 0;
+				OutgoingFrame frame = this.queue.poll(unwritten ? REARM_MILLIS : IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+				if (frame == null) {
+					if (unwritten && unwrittenBytes() > 0) {
+						this.writeDemand.run();
+					}
+					continue;
+				}
+				if (isHalfOpen()) {
 					continue;
 				}
 				if (!awaitRoom()) {
@@ -149,11 +170,18 @@ final class Outbound {
 
 	/** Waits until the library's buffer has room for another frame; false on timeout. */
 	private boolean awaitRoom() {
-		long deadline = System.nanoTime() + this.writeTimeoutNanos;
+		long now = System.nanoTime();
+		long deadline = now + this.writeTimeoutNanos;
+		long rearmAt = now + TimeUnit.MILLISECONDS.toNanos(REARM_MILLIS);
 		int spins = 0;
 		while (unwrittenBytes() > MAX_UNWRITTEN_BYTES && this.socket.isOpen()) {
-			if (System.nanoTime() - deadline > 0) {
+			now = System.nanoTime();
+			if (now - deadline > 0) {
 				return false;
+			}
+			if (now - rearmAt > 0) {
+				this.writeDemand.run();
+				rearmAt = now + TimeUnit.MILLISECONDS.toNanos(REARM_MILLIS);
 			}
 			if (spins++ < SPINS_BEFORE_PARKING) {
 				Thread.onSpinWait();

@@ -1,6 +1,7 @@
 package org.arvados.events.test.websocket;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,8 +47,9 @@ public final class WebSocketEndpoint implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.server = new ArvadosWebSocketServer((socket, name) -> new ClientConnection(socket, name, store, settings,
-				this.scheduler, this.silent::get, () -> isPermitted(socket), this.overflowCloses::incrementAndGet));
+		this.server = new ArvadosWebSocketServer((socket, name, writeDemand) -> new ClientConnection(socket, name, store,
+				settings, this.scheduler, this.silent::get, () -> isPermitted(socket), this.overflowCloses::incrementAndGet,
+				writeDemand));
 		if (tls != null) {
 			this.server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
 		}
@@ -140,6 +142,10 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
 	public List<String> tokensSeen() {
 		return this.server.tokens();
+	}
+
+	Collection<WebSocket> sockets() {
+		return this.server.sockets();
 	}
 
 	/** Drops the connections (a stopping arvados-ws sends no close frame) and frees the port. */
