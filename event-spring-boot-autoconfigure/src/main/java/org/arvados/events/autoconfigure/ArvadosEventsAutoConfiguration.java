@@ -121,7 +121,7 @@ public final class ArvadosEventsAutoConfiguration {
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
-				properties.getQueueCapacity(), publisher, errorHandler, stopTimeout(environment),
+				properties.getQueueCapacity(), properties.getDispatch(), publisher, errorHandler, stopTimeout(environment),
 				properties.getCheckpoint().getInterval(), properties.getCaughtUpThreshold(), listeners)
 			.create();
 	}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.arvados.events.dispatch.DispatchMode;
 import org.arvados.events.filter.EventFilter;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.Transport;
@@ -87,6 +88,14 @@ public class ArvadosEventsProperties implements Validator {
 	 * How many received events may wait for their handlers. When full, reading from the server pauses.
 	 */
 	private int queueCapacity = 256;
+
+	/**
+	 * How events reach the handlers: 'queued', through the bounded queue to one dispatching thread, so that the
+	 * socket reader never runs a handler; or 'direct': an event received over WebSocket while nothing is queued or
+	 * being handled is handled on the socket reader's thread, without the hand-off (the lowest latency; reading
+	 * pauses while a handler runs). Either way one at a time and in order.
+	 */
+	private DispatchMode dispatch = DispatchMode.QUEUED;
 
 	private final WebSocket websocket = new WebSocket();
 
@@ -184,6 +193,14 @@ public class ArvadosEventsProperties implements Validator {
 
 	public void setQueueCapacity(int queueCapacity) {
 		this.queueCapacity = positive(queueCapacity);
+	}
+
+	public DispatchMode getDispatch() {
+		return this.dispatch;
+	}
+
+	public void setDispatch(DispatchMode dispatch) {
+		this.dispatch = dispatch;
 	}
 
 	public WebSocket getWebsocket() {

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -17,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.util.Assert;
 
 /**
  * Hands events to the handlers on one thread, in the order they were queued, through the
@@ -34,6 +37,11 @@ import org.springframework.context.ApplicationEventPublisher;
  * A {@link #offerNotice notice} (an application event about the stream, such as the end of a catch-up) takes its
  * place in the same queue, so that its listeners run after the handlers of every event queued before it. Each
  * event is shown to the {@code tap} (the pull listeners) just before the handlers get it; the tap must not block.
+ * <p>
+ * In {@link DispatchMode#DIRECT direct} mode a producer may {@link #tryClaim() claim} an event that finds nothing
+ * queued and nothing being handled, and {@link #handleClaimed handle} it on its own thread: no hand-off, the
+ * shortest way from the socket to a handler. Handlers still run one at a time and in order: a claim holds the lock
+ * the dispatching thread takes for each thing it hands on, and what is queued after a claim waits for it.
  */
 public final class EventDispatcher {
 
@@ -61,8 +69,22 @@ public final class EventDispatcher {
 
 	private final Consumer<ArvadosEvent> tap;
 
-	/** The run whose thread is alive, until its stop callbacks have run. Guarded by this. */
-	private @Nullable Run current;
+	private final boolean direct;
+
+	/** Direct mode: events and notices queued or being handled, a claimed one included. */
+	private final AtomicInteger pending = new AtomicInteger();
+
+	/** Direct mode: held while the handlers of one event (or the listeners of a notice) run, on either thread. */
+	private final ReentrantLock handling = new ReentrantLock();
+
+	/** The run whose thread is alive, until its stop callbacks have run. Written under this. */
+	private volatile @Nullable Run current;
+
+	/** Direct mode: an event is claimed and its handlers have not returned yet. */
+	private volatile boolean claimed;
+
+	/** The thread that handles a claimed event now. */
+	private volatile @Nullable Thread claimant;
 
 	/** The event whose handlers run now; {@code null} while the thread waits for one. */
 	private volatile @Nullable ArvadosEvent inFlight;
@@ -100,6 +122,23 @@ public final class EventDispatcher {
 	 */
 	public EventDispatcher(int capacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath, Consumer<ArvadosEvent> tap) {
+		this(capacity, DispatchMode.QUEUED, publisher, errorHandler, onHandled, onDeath, tap);
+	}
+
+	/**
+	 * A dispatcher that may let producers handle events themselves.
+	 * @param capacity how many events may wait
+	 * @param mode whether {@link #tryClaim()} may succeed
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 * @param tap shown each event just before the handlers; must return at once (what it throws is logged)
+	 */
+	public EventDispatcher(int capacity, DispatchMode mode, ApplicationEventPublisher publisher,
+			EventHandlerErrorHandler errorHandler, Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath,
+			Consumer<ArvadosEvent> tap) {
+		this.direct = (mode == DispatchMode.DIRECT);
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
@@ -173,7 +212,7 @@ public final class EventDispatcher {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	public boolean offer(ArvadosEvent event, Duration timeout) throws InterruptedException {
-		return this.queue.offer(event, timeout.toMillis(), TimeUnit.MILLISECONDS);
+		return enqueue(event, timeout);
 	}
 
 	/**
@@ -185,7 +224,71 @@ public final class EventDispatcher {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	public boolean offerNotice(ApplicationEvent notice, Duration timeout) throws InterruptedException {
-		return this.queue.offer(notice, timeout.toMillis(), TimeUnit.MILLISECONDS);
+		return enqueue(notice, timeout);
+	}
+
+	private boolean enqueue(Object item, Duration timeout) throws InterruptedException {
+		if (!this.direct) {
+			return this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		this.pending.incrementAndGet();
+		boolean queued = false;
+		try {
+			queued = this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return queued;
+		}
+		finally {
+			if (!queued) {
+				this.pending.decrementAndGet();
+			}
+		}
+	}
+
+	/**
+	 * In direct mode, claim the next event for the caller's thread: when the dispatcher runs, is not stopping, and
+	 * nothing is queued or being handled. A successful claim holds the handlers' lock until
+	 * {@link #handleClaimed} is called, which must follow on this thread; what is queued meanwhile waits for it.
+	 * @return whether the caller is to handle the next event itself; always {@code false} in queued mode
+	 */
+	public boolean tryClaim() {
+		if (!this.direct || !this.pending.compareAndSet(0, 1)) {
+			return false;
+		}
+		// Before 'stopping' is read: a dispatching thread that saw no claim after its stop had set 'stopping' before,
+		// and it is seen here.
+		this.claimed = true;
+		Run run = this.current;
+		if (run == null || run.stopping || run.ended) {
+			this.claimed = false;
+			this.pending.decrementAndGet();
+			return false;
+		}
+		// Free, or about to be: the dispatching thread lets go of it before it counts its last item done.
+		this.handling.lock();
+		return true;
+	}
+
+	/**
+	 * Hand a claimed event to the handlers on the caller's thread, as the dispatching thread would, and let go of
+	 * the claim. Not handled (and not marked so) if the dispatcher was stopped hard meanwhile.
+	 * @param event the event claimed by {@link #tryClaim()}
+	 */
+	public void handleClaimed(ArvadosEvent event) {
+		Assert.state(this.handling.isHeldByCurrentThread(), "handleClaimed without a claim on this thread");
+		try {
+			Run run = this.current;
+			if (run != null && !run.abandoned) {
+				this.claimant = Thread.currentThread();
+				dispatch(run, event);
+			}
+		}
+		finally {
+			this.claimant = null;
+			this.inFlight = null;
+			this.claimed = false;
+			this.handling.unlock();
+			this.pending.decrementAndGet();
+		}
 	}
 
 	/**
@@ -231,10 +334,7 @@ public final class EventDispatcher {
 	 * does not move past them). The stop callbacks still run.
 	 */
 	public void stopNow() {
-		Run run;
-		synchronized (this) {
-			run = this.current;
-		}
+		Run run = this.current;
 		if (run != null) {
 			run.abandoned = true;
 			run.thread.interrupt();
@@ -253,11 +353,9 @@ public final class EventDispatcher {
 	 * wait for the dispatcher to stop must not wait on this thread.
 	 */
 	public boolean isDispatchThread() {
-		Run run;
-		synchronized (this) {
-			run = this.current;
-		}
-		return run != null && run.thread == Thread.currentThread();
+		Run run = this.current;
+		Thread caller = Thread.currentThread();
+		return (run != null && run.thread == caller) || this.claimant == caller;
 	}
 
 	/**
@@ -282,17 +380,17 @@ public final class EventDispatcher {
 					}
 					continue; // not ours: only stopNow ends the loop
 				}
-				if (event instanceof ArvadosEvent arvadosEvent) {
-					if (!dispatch(run, arvadosEvent)) {
+				if (event == null) {
+					if (run.stopping) {
 						break;
 					}
 				}
-				else if (event instanceof ApplicationEvent notice) {
-					publishNotice(notice);
-				}
-				else if (run.stopping) {
+				else if (!handle(run, event)) {
 					break;
 				}
+			}
+			if (!run.abandoned) {
+				awaitClaim();
 			}
 		}
 		catch (Throwable ex) {
@@ -301,6 +399,41 @@ public final class EventDispatcher {
 		finally {
 			this.inFlight = null;
 			finish(run, death);
+		}
+	}
+
+	// False when stopped hard meanwhile.
+	private boolean handle(Run run, Object item) {
+		if (!this.direct) {
+			return handleItem(run, item);
+		}
+		this.handling.lock();
+		try {
+			return handleItem(run, item);
+		}
+		finally {
+			// Here, not when the queue runs dry: a claimed event's handlers may be running then.
+			this.inFlight = null;
+			this.handling.unlock();
+			this.pending.decrementAndGet();
+		}
+	}
+
+	private boolean handleItem(Run run, Object item) {
+		if (item instanceof ArvadosEvent event) {
+			return dispatch(run, event);
+		}
+		publishNotice((ApplicationEvent) item);
+		return true;
+	}
+
+	// A stop's callbacks run after the handlers of a claimed event; no claim succeeds once 'stopping' is seen. The
+	// lock waits while they run; the spin covers only the moment between a claim and its taking the lock.
+	private void awaitClaim() {
+		while (this.claimed) {
+			this.handling.lock();
+			this.handling.unlock();
+			Thread.onSpinWait();
 		}
 	}
 
@@ -361,13 +494,14 @@ public final class EventDispatcher {
 	// TLS (on two cores a spin halved the throughput over TLS), and costs at most NAP_NANOS of latency. After
 	// NAP_WINDOW_NANOS without an event the thread waits: a quiet or moderate stream (events a millisecond apart)
 	// costs one wake-up per burst, not twenty naps.
-	// The in-flight event is cleared only when the queue runs dry: a busy stream costs one volatile write per event.
+	// The in-flight event is cleared only when the queue runs dry: a busy stream costs one volatile write per event
+	// (in direct mode, after each event).
 	private @Nullable Object next() throws InterruptedException {
 		Object event = this.queue.poll();
 		if (event != null) {
 			return event;
 		}
-		if (this.inFlight != null) {
+		if (!this.direct && this.inFlight != null) {
 			this.inFlight = null;
 		}
 		long napUntil = System.nanoTime() + NAP_WINDOW_NANOS;

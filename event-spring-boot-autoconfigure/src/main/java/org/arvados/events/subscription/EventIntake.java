@@ -18,6 +18,7 @@ import org.arvados.events.checkpoint.ResumePosition.Acceptance;
 import org.arvados.events.decode.EventDecoder;
 import org.arvados.events.decode.MalformedMessageException;
 import org.arvados.events.decode.ServerMessage;
+import org.arvados.events.dispatch.DispatchMode;
 import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.filter.EventFilter;
@@ -90,14 +91,14 @@ final class EventIntake {
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
-			int queueCapacity, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
+			int queueCapacity, DispatchMode dispatchMode, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
 			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
 			Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = FilterSets.of(filters);
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
-		this.dispatcher = new EventDispatcher(queueCapacity, publisher, errorHandler, this::handled,
+		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, publisher, errorHandler, this::handled,
 				onDispatcherDeath, tap);
 	}
 
@@ -231,6 +232,19 @@ final class EventIntake {
 	 * @return {@link Outcome#NEW_EVENT} or {@link Outcome#NOTHING_NEW}
 	 */
 	Outcome accept(ArvadosEvent event, BooleanSupplier stillCurrent) {
+		return accept(event, stillCurrent, false);
+	}
+
+	/**
+	 * Take one event as {@link #accept(ArvadosEvent, BooleanSupplier)} does; in
+	 * {@link DispatchMode#DIRECT direct} mode the handlers may get it on the caller's thread, after the producer
+	 * monitor is let go (what is queued meanwhile waits for them).
+	 * @param event the event
+	 * @param stillCurrent whether its source is still wanted
+	 * @param mayHandle whether the caller may run the handlers: the socket reader, not the stream's own thread
+	 * @return {@link Outcome#NEW_EVENT} or {@link Outcome#NOTHING_NEW}
+	 */
+	Outcome accept(ArvadosEvent event, BooleanSupplier stillCurrent, boolean mayHandle) {
 		synchronized (this.producerMonitor) {
 			this.received.incrementAndGet();
 			Acceptance acceptance;
@@ -251,11 +265,26 @@ final class EventIntake {
 				this.checkpoints.changed();
 				return Outcome.NEW_EVENT;
 			}
-			if (!queue(event, stillCurrent)) {
-				this.position.release(event.id());
+			if (mayHandle && this.dispatcher.tryClaim()) {
+				this.queued++;
 			}
-			return Outcome.NEW_EVENT;
+			else {
+				if (!queue(event, stillCurrent)) {
+					this.position.release(event.id());
+				}
+				return Outcome.NEW_EVENT;
+			}
 		}
+		// Claimed: handled here, outside the monitor, so that a handler's calls back into the subscription wait
+		// for no producer. Reading pauses meanwhile, which is not silence on the socket.
+		this.backPressured = true;
+		try {
+			this.dispatcher.handleClaimed(event);
+		}
+		finally {
+			this.backPressured = false;
+		}
+		return Outcome.NEW_EVENT;
 	}
 
 	/**

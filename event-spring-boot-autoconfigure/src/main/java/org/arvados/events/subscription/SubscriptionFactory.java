@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.dispatch.DispatchMode;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.TransportMode;
@@ -30,6 +31,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param checkpointStore where the position is saved
  * @param position the resume position
  * @param queueCapacity how many events may wait for their handlers
+ * @param dispatchMode whether the socket reader may hand an event to the handlers itself
  * @param publisher publishes the events and the lifecycle events
  * @param errorHandler decides about handler failures
  * @param stopTimeout how long a stop waits for the handlers
@@ -40,7 +42,7 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
-		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity,
+		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity, DispatchMode dispatchMode,
 		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
 		Duration checkpointInterval, Duration caughtUpThreshold, ArvadosEventListeners listeners) {
 
@@ -52,7 +54,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		// The machine is built last; the dispatcher, first, reports its death to it.
 		AtomicReference<StreamMachine> machineOnceBuilt = new AtomicReference<>();
 		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
-				this.queueCapacity, this.publisher, this.errorHandler, redactor, (death) -> {
+				this.queueCapacity, this.dispatchMode, this.publisher, this.errorHandler, redactor, (death) -> {
 					StreamMachine built = machineOnceBuilt.get();
 					if (built != null) {
 						built.fail(DisconnectReason.DISPATCHER_FAILED,

@@ -297,7 +297,7 @@ final class WebSocketFeed implements LiveFeed {
 		ServerMessage message = this.intake.decode(text, from.connection());
 		if (message instanceof ServerMessage.Event event) {
 			if (!from.buffer().hold(event.event())
-					&& this.intake.accept(event.event(), () -> isCurrent(from)) == Outcome.NEW_EVENT) {
+					&& this.intake.accept(event.event(), () -> isCurrent(from), true) == Outcome.NEW_EVENT) {
 				this.backOff.progressed();
 			}
 		}
