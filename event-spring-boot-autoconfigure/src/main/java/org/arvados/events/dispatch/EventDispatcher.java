@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -69,22 +67,11 @@ public final class EventDispatcher {
 
 	private final Consumer<ArvadosEvent> tap;
 
-	private final boolean direct;
-
-	/** Direct mode: events and notices queued or being handled, a claimed one included. */
-	private final AtomicInteger pending = new AtomicInteger();
-
-	/** Direct mode: held while the handlers of one event (or the listeners of a notice) run, on either thread. */
-	private final ReentrantLock handling = new ReentrantLock();
+	/** In direct mode, what lets producers handle events; {@code null} in queued mode. */
+	private final @Nullable DirectHandOff direct;
 
 	/** The run whose thread is alive, until its stop callbacks have run. Written under this. */
 	private volatile @Nullable Run current;
-
-	/** Direct mode: an event is claimed and its handlers have not returned yet. */
-	private volatile boolean claimed;
-
-	/** The thread that handles a claimed event now. */
-	private volatile @Nullable Thread claimant;
 
 	/** The event whose handlers run now; {@code null} while the thread waits for one. */
 	private volatile @Nullable ArvadosEvent inFlight;
@@ -138,7 +125,7 @@ public final class EventDispatcher {
 	public EventDispatcher(int capacity, DispatchMode mode, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler, Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath,
 			Consumer<ArvadosEvent> tap) {
-		this.direct = (mode == DispatchMode.DIRECT);
+		this.direct = (mode == DispatchMode.DIRECT) ? new DirectHandOff() : null;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
@@ -228,10 +215,11 @@ public final class EventDispatcher {
 	}
 
 	private boolean enqueue(Object item, Duration timeout) throws InterruptedException {
-		if (!this.direct) {
+		DirectHandOff direct = this.direct;
+		if (direct == null) {
 			return this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		this.pending.incrementAndGet();
+		direct.offering();
 		boolean queued = false;
 		try {
 			queued = this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -239,7 +227,7 @@ public final class EventDispatcher {
 		}
 		finally {
 			if (!queued) {
-				this.pending.decrementAndGet();
+				direct.notQueued();
 			}
 		}
 	}
@@ -251,21 +239,10 @@ public final class EventDispatcher {
 	 * @return whether the caller is to handle the next event itself; always {@code false} in queued mode
 	 */
 	public boolean tryClaim() {
-		if (!this.direct || !this.pending.compareAndSet(0, 1)) {
-			return false;
-		}
-		// Before 'stopping' is read: a dispatching thread that saw no claim after its stop had set 'stopping' before,
-		// and it is seen here.
-		this.claimed = true;
-		Run run = this.current;
-		if (run == null || run.stopping || run.ended) {
-			this.claimed = false;
-			this.pending.decrementAndGet();
-			return false;
-		}
-		// Free, or about to be: the dispatching thread lets go of it before it counts its last item done.
-		this.handling.lock();
-		return true;
+		return this.direct != null && this.direct.tryClaim(() -> {
+			Run run = this.current;
+			return run != null && !run.stopping && !run.ended;
+		});
 	}
 
 	/**
@@ -274,20 +251,18 @@ public final class EventDispatcher {
 	 * @param event the event claimed by {@link #tryClaim()}
 	 */
 	public void handleClaimed(ArvadosEvent event) {
-		Assert.state(this.handling.isHeldByCurrentThread(), "handleClaimed without a claim on this thread");
+		DirectHandOff direct = this.direct;
+		Assert.state(direct != null && direct.isClaimant(Thread.currentThread()),
+				"handleClaimed without a claim on this thread");
 		try {
 			Run run = this.current;
 			if (run != null && !run.abandoned) {
-				this.claimant = Thread.currentThread();
 				dispatch(run, event);
 			}
 		}
 		finally {
-			this.claimant = null;
 			this.inFlight = null;
-			this.claimed = false;
-			this.handling.unlock();
-			this.pending.decrementAndGet();
+			direct.release();
 		}
 	}
 
@@ -355,7 +330,7 @@ public final class EventDispatcher {
 	public boolean isDispatchThread() {
 		Run run = this.current;
 		Thread caller = Thread.currentThread();
-		return (run != null && run.thread == caller) || this.claimant == caller;
+		return (run != null && run.thread == caller) || (this.direct != null && this.direct.isClaimant(caller));
 	}
 
 	/**
@@ -389,8 +364,9 @@ public final class EventDispatcher {
 					break;
 				}
 			}
-			if (!run.abandoned) {
-				awaitClaim();
+			if (this.direct != null && !run.abandoned) {
+				// A stop's callbacks run after the handlers of a claimed event; no claim succeeds once 'stopping' is seen.
+				this.direct.awaitClaim();
 			}
 		}
 		catch (Throwable ex) {
@@ -404,18 +380,18 @@ public final class EventDispatcher {
 
 	// False when stopped hard meanwhile.
 	private boolean handle(Run run, Object item) {
-		if (!this.direct) {
+		DirectHandOff direct = this.direct;
+		if (direct == null) {
 			return handleItem(run, item);
 		}
-		this.handling.lock();
+		direct.beginItem();
 		try {
 			return handleItem(run, item);
 		}
 		finally {
 			// Here, not when the queue runs dry: a claimed event's handlers may be running then.
 			this.inFlight = null;
-			this.handling.unlock();
-			this.pending.decrementAndGet();
+			direct.endItem();
 		}
 	}
 
@@ -425,16 +401,6 @@ public final class EventDispatcher {
 		}
 		publishNotice((ApplicationEvent) item);
 		return true;
-	}
-
-	// A stop's callbacks run after the handlers of a claimed event; no claim succeeds once 'stopping' is seen. The
-	// lock waits while they run; the spin covers only the moment between a claim and its taking the lock.
-	private void awaitClaim() {
-		while (this.claimed) {
-			this.handling.lock();
-			this.handling.unlock();
-			Thread.onSpinWait();
-		}
 	}
 
 	private void finish(Run run, @Nullable Throwable death) {
@@ -501,7 +467,7 @@ public final class EventDispatcher {
 		if (event != null) {
 			return event;
 		}
-		if (!this.direct && this.inFlight != null) {
+		if (this.direct == null && this.inFlight != null) {
 			this.inFlight = null;
 		}
 		long napUntil = System.nanoTime() + NAP_WINDOW_NANOS;

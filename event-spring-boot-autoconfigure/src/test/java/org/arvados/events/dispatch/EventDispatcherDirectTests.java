@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.arvados.events.ArvadosEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Direct mode: a producer handles an event itself only when nothing is queued or being handled, and what is queued
- * behind a claimed event waits for its handlers, so the order and the one-at-a-time rule hold across both threads.
+ * behind a claimed event waits for its handlers, so the order and the one-at-a-time rule hold across both threads
+ * (also under a race of claims and queued notices, which a dispatching thread that skipped the lock fails).
  */
 class EventDispatcherDirectTests {
 
@@ -137,6 +140,75 @@ class EventDispatcherDirectTests {
 		await().atMost(WAIT).until(() -> this.seen.contains("stopped"));
 		assertThat(this.seen.subList(1, 3)).containsExactly("event 1 done", "stopped");
 		assertThat(this.dispatcher.tryClaim()).as("not running").isFalse();
+	}
+
+	@Test
+	void handlersNeverOverlapAndKeepTheOrderWhileAReaderClaimsAndAnotherThreadQueues() throws Exception {
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		List<Long> order = new CopyOnWriteArrayList<>();
+		AtomicInteger claims = new AtomicInteger();
+		EventDispatcher busy = new EventDispatcher(8, DispatchMode.DIRECT, (published) -> {
+			if (running.incrementAndGet() > 1) {
+				overlaps.incrementAndGet();
+			}
+			if (Published.payload(published) instanceof ArvadosEvent event) {
+				order.add(event.id());
+			}
+			// Long enough for the other thread's notices to come while a claimed event is being handled.
+			long busyUntil = System.nanoTime() + 20_000;
+			while (System.nanoTime() - busyUntil < 0) {
+				Thread.onSpinWait();
+			}
+			running.decrementAndGet();
+		}, (event, handler, error) -> {
+		}, (event) -> {
+		}, (death) -> {
+		}, (event) -> {
+		});
+		busy.start();
+		int each = 20_000;
+		try {
+			CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+				try {
+					for (long id = 1; id <= each; id++) {
+						if (busy.tryClaim()) {
+							claims.incrementAndGet();
+							busy.handleClaimed(event(id));
+						}
+						else {
+							busy.offer(event(id), WAIT);
+						}
+					}
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			// Notices all along, so that some come while a claimed event is being handled.
+			CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+				try {
+					while (!reader.isDone()) {
+						busy.offerNotice(new ApplicationEvent(this) {
+						}, WAIT);
+						LockSupport.parkNanos(50_000);
+					}
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			reader.get(60, TimeUnit.SECONDS);
+			other.get(60, TimeUnit.SECONDS);
+			await().atMost(WAIT).until(() -> order.size() == each);
+			assertThat(overlaps).hasValue(0);
+			assertThat(order).isSorted().doesNotHaveDuplicates();
+			assertThat(claims.get()).as("some were handled on the reader, some went through the queue")
+				.isBetween(1, each - 1);
+		}
+		finally {
+			busy.stopNow();
+		}
 	}
 
 	@Test
