@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class EventDecoder {
 
+	/** A WebSocket message up to this size keeps its UTF-8 for its properties. */
+	static final int KEPT_BYTES = 16 * 1024;
+
 	// A private mapper: the application's own may be customised in ways that break decoding. One pass into plain
 	// maps and lists, the form handlers and SpEL conditions read best; no intermediate tree.
 	private final JsonMapper mapper = JsonMapper.builder().build();
@@ -74,7 +77,11 @@ public final class EventDecoder {
 			throw new MalformedMessageException("Neither an event nor a status", json);
 		}
 		if (header.id instanceof Long) {
-			return new ServerMessage.Event(header.toEvent(this.reader, json, 0));
+			// A small message's bytes are kept for its properties: a second copy made when a handler reads them was a
+			// sixth of what the starter allocated per event. A large one's are not: they would double what each
+			// waiting event holds.
+			return new ServerMessage.Event(
+					header.toEvent(this.reader, json, (bytes.length <= KEPT_BYTES) ? bytes : null, 0));
 		}
 		throw new MalformedMessageException("Event id is not an integer", json);
 	}
@@ -163,7 +170,7 @@ public final class EventDecoder {
 					if (header.id instanceof Long) {
 						int end = (int) parser.currentLocation().getByteOffset();
 						events.add(header.toEvent(this.reader, new String(body, start, end - start,
-								StandardCharsets.UTF_8), start));
+								StandardCharsets.UTF_8), null, start));
 					}
 				}
 			}
@@ -190,7 +197,8 @@ public final class EventDecoder {
 				int base = (int) parser.currentTokenLocation().getByteOffset();
 				EventHeader header = EventHeader.readObject(parser);
 				return (header.id instanceof Long)
-						? header.toEvent(this.reader, new String(body, start, end - start, StandardCharsets.UTF_8), base)
+						? header.toEvent(this.reader, new String(body, start, end - start, StandardCharsets.UTF_8), null,
+								base)
 						: null;
 			}
 		}

@@ -57,9 +57,9 @@ final class EventHeader {
 	 * @param base the byte offset of that text where the offsets were taken
 	 * @throws ClassCastException unless {@link #id} is a {@link Long}
 	 */
-	ArvadosEvent toEvent(ObjectReader reader, String json, int base) {
+	ArvadosEvent toEvent(ObjectReader reader, String json, byte @Nullable [] utf8, int base) {
 		Map<String, Object> properties = (this.propertiesEnd > 0)
-				? new LazyProperties(reader, json, this.propertiesStart - base, this.propertiesEnd - base) : Map.of();
+				? new LazyProperties(reader, json, utf8, this.propertiesStart - base, this.propertiesEnd - base) : Map.of();
 		return new ArvadosEvent((Long) this.id, this.uuid, this.objectUuid, this.objectOwnerUuid, this.objectKind,
 				this.eventType, ArvadosTimes.parse(this.eventAt), properties, json);
 	}

@@ -23,6 +23,12 @@ final class LazyProperties extends AbstractMap<String, Object> {
 
 	private final String json;
 
+	/**
+	 * The message's UTF-8 when the decoder kept it (a small WebSocket message), let go of once decoded; else the
+	 * bytes are made again from the text.
+	 */
+	private byte @Nullable [] utf8;
+
 	private final int start;
 
 	private final int end;
@@ -32,12 +38,14 @@ final class LazyProperties extends AbstractMap<String, Object> {
 	/**
 	 * @param reader reads a JSON object into a map
 	 * @param json the whole message
+	 * @param utf8 the message's UTF-8, kept to decode from, or {@code null} to make it again when needed
 	 * @param start the byte offset of the properties object in the message's UTF-8
 	 * @param end the byte offset just past it
 	 */
-	LazyProperties(ObjectReader reader, String json, int start, int end) {
+	LazyProperties(ObjectReader reader, String json, byte @Nullable [] utf8, int start, int end) {
 		this.reader = reader;
 		this.json = json;
+		this.utf8 = utf8;
 		this.start = start;
 		this.end = end;
 	}
@@ -46,7 +54,10 @@ final class LazyProperties extends AbstractMap<String, Object> {
 	private Map<String, Object> decoded() {
 		Map<String, Object> map = this.decoded;
 		if (map == null) {
-			byte[] bytes = this.json.getBytes(StandardCharsets.UTF_8);
+			byte[] bytes = this.utf8;
+			if (bytes == null) {
+				bytes = this.json.getBytes(StandardCharsets.UTF_8);
+			}
 			try {
 				map = Collections.unmodifiableMap((Map<String, Object>) this.reader.readValue(bytes, this.start,
 						this.end - this.start));
@@ -55,6 +66,7 @@ final class LazyProperties extends AbstractMap<String, Object> {
 				throw new MalformedMessageException("The event's properties cannot be decoded", this.json, ex);
 			}
 			this.decoded = map;
+			this.utf8 = null;
 		}
 		return map;
 	}

@@ -115,6 +115,18 @@ class EventDecoderTests {
 	}
 
 	@Test
+	void propertiesOfALargeMessageAreMadeAgainFromItsTextAndReadTheSame() {
+		// Over EventDecoder.KEPT_BYTES the message's bytes are not kept: the properties come from the text again.
+		String padding = "ü😀".repeat(EventDecoder.KEPT_BYTES / 4);
+		String json = "{\"id\":5,\"object_uuid\":\"zzzzz-4zz18-ünïcødé\",\"properties\":{\"new_attributes\":"
+				+ "{\"name\":\"Grüße\",\"text\":\"" + padding + "\"}},\"event_type\":\"update\"}";
+		assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeGreaterThan(EventDecoder.KEPT_BYTES);
+		ArvadosEvent event = ((ServerMessage.Event) this.decoder.decode(json)).event();
+		assertThat(event.newAttributes()).containsEntry("name", "Grüße").containsEntry("text", padding);
+		assertThat(event.properties()).hasSize(1);
+	}
+
+	@Test
 	void aMessageIsCheckedWholeWhenItArrivesThoughItsPropertiesAreReadLater() {
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"id\":5,\"properties\":{\"a\":[1,}}"))
