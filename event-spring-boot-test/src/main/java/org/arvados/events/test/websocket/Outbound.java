@@ -141,13 +141,17 @@ final class Outbound {
 	private void drain() {
 		try {
 			while (!isClosing()) {
-				boolean unwritten = unwrittenBytes() > 0;
-				OutgoingFrame frame = this.queue.poll(unwritten ? REARM_MILLIS : IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+				OutgoingFrame frame = this.queue.poll();
 				if (frame == null) {
-					if (unwritten && unwrittenBytes() > 0) {
-						this.writeDemand.run();
+					// Idle: while bytes wait unwritten, wake up soon to ask for their write again.
+					boolean unwritten = unwrittenBytes() > 0;
+					frame = this.queue.poll(unwritten ? REARM_MILLIS : IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+					if (frame == null) {
+						if (unwritten && unwrittenBytes() > 0) {
+							this.writeDemand.run();
+						}
+						continue;
 					}
-					continue;
 				}
 				if (isHalfOpen()) {
 					continue;
