@@ -82,10 +82,7 @@ class EventDispatcherDirectTests {
 	void whatIsQueuedBehindAClaimedEventWaitsForItsHandlers() throws Exception {
 		this.dispatcher.start();
 		this.heldId = 1;
-		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-			assertThat(this.dispatcher.tryClaim()).isTrue();
-			this.dispatcher.handleClaimed(event(1));
-		});
+		CompletableFuture<Void> reader = claimAndHandleEventOneOn("reader");
 		await().atMost(WAIT).until(() -> this.seen.size() == 1);
 		this.dispatcher.offer(event(2), WAIT);
 		this.dispatcher.offerNotice(new ApplicationEvent(this) {
@@ -106,11 +103,7 @@ class EventDispatcherDirectTests {
 	void aClaimedEventBeingHandledCountsAsInFlightAndItsThreadAsTheDispatchThread() throws Exception {
 		this.dispatcher.start();
 		this.heldId = 1;
-		Thread reader = new Thread(() -> {
-			this.dispatcher.tryClaim();
-			this.dispatcher.handleClaimed(event(1));
-		}, "reader");
-		reader.start();
+		CompletableFuture<Void> reader = claimAndHandleEventOneOn("reader");
 		await().atMost(WAIT).until(() -> this.seen.size() == 1);
 		// Longer than the dispatching thread's wait on an empty queue: it must not clear the claimed event.
 		await().during(Duration.ofMillis(300))
@@ -119,7 +112,7 @@ class EventDispatcherDirectTests {
 		assertThat(this.seen.get(0)).isEqualTo("event 1 on reader");
 		assertThat(this.dispatchThread).containsExactly(true);
 		this.gate.countDown();
-		reader.join(WAIT.toMillis());
+		reader.get(10, TimeUnit.SECONDS);
 		assertThat(this.dispatcher.oldestUnhandledEventAt()).isNull();
 	}
 
@@ -127,10 +120,7 @@ class EventDispatcherDirectTests {
 	void aStopWaitsForTheHandlersOfAClaimedEventBeforeItsCallbacksAndRefusesNewClaims() throws Exception {
 		this.dispatcher.start();
 		this.heldId = 1;
-		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-			this.dispatcher.tryClaim();
-			this.dispatcher.handleClaimed(event(1));
-		});
+		CompletableFuture<Void> reader = claimAndHandleEventOneOn("reader");
 		await().atMost(WAIT).until(() -> this.seen.size() == 1);
 		this.dispatcher.stop(() -> this.seen.add("stopped"));
 		assertThat(this.dispatcher.tryClaim()).isFalse();
@@ -226,6 +216,22 @@ class EventDispatcherDirectTests {
 		finally {
 			queued.stopNow();
 		}
+	}
+
+	// Event 1, claimed and handled on a thread of its own, as the socket reader would.
+	private CompletableFuture<Void> claimAndHandleEventOneOn(String threadName) {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		new Thread(() -> {
+			try {
+				assertThat(this.dispatcher.tryClaim()).isTrue();
+				this.dispatcher.handleClaimed(event(1));
+				done.complete(null);
+			}
+			catch (Throwable ex) {
+				done.completeExceptionally(ex);
+			}
+		}, threadName).start();
+		return done;
 	}
 
 	private static ArvadosEvent event(long id) {
