@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
  */
 final class BlastServer implements AutoCloseable {
 
-	private final CountDownLatch live = new CountDownLatch(1);
-
 	private static final long FIRST_ID = 10_000_000L;
 
 	/** Send times are counted from here, so they are positive and fit 19 digits. */
@@ -47,6 +45,9 @@ final class BlastServer implements AutoCloseable {
 	private final int sentOffset;
 
 	private final List<Phase> phases;
+
+	/** Opened by {@link #go()}: a connection served by {@link #serveOneWhenLive()} waits for it. */
+	private final CountDownLatch live = new CountDownLatch(1);
 
 	/** A number of events, sent at a rate, or as fast as they are read when the rate is 0. */
 	record Phase(long count, int perSecond) {

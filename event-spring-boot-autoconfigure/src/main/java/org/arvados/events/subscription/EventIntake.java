@@ -91,9 +91,9 @@ final class EventIntake {
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
-			int queueCapacity, DispatchMode dispatchMode, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
-			SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath, Duration checkpointInterval,
-			Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
+			int queueCapacity, DispatchMode dispatchMode, ApplicationEventPublisher publisher,
+			EventHandlerErrorHandler errorHandler, SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath,
+			Duration checkpointInterval, Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = FilterSets.of(filters);
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
