@@ -2,9 +2,18 @@ package org.arvados.events.autoconfigure;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
@@ -27,14 +36,17 @@ import org.arvados.events.transport.TokenVerifier;
 import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
+import org.arvados.events.transport.netty.NettyWebSocketClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -43,6 +55,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.Assert;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -194,6 +207,7 @@ public final class ArvadosEventsAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(WsWebSocketContainer.class)
+	@ConditionalOnProperty(name = "arvados.events.websocket.client", havingValue = "tomcat", matchIfMissing = true)
 	static class TomcatWebSocketClientConfiguration {
 
 		// Messages arrive in parts of this size and are joined up to websocket.max-message-size, so a small buffer serves
@@ -211,6 +225,55 @@ public final class ArvadosEventsAutoConfiguration {
 			client.setSslContext(sslContext(details, sslBundles));
 			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000"));
 			return client;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ WebSocketClientProtocolHandler.class, SslContextBuilder.class })
+	@ConditionalOnProperty(name = "arvados.events.websocket.client", havingValue = "netty")
+	static class NettyWebSocketClientConfiguration {
+
+		// A message of n characters is at most 3n bytes of UTF-8: Netty reads a frame whole, so a larger one can only be
+		// refused, which breaks the connection.
+		static int maxFrameSize(DataSize maxMessageSize) {
+			return (int) Math.min(Integer.MAX_VALUE - 8, 3 * maxMessageSize.toBytes());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WebSocketClient arvadosWebSocketClient(ArvadosEventsProperties properties, ArvadosConnectionDetails details,
+				ObjectProvider<SslBundles> sslBundles) throws SSLException {
+			return new NettyWebSocketClient(nettySslContext(details, sslBundles),
+					maxFrameSize(properties.getWebsocket().getMaxMessageSize()));
+		}
+
+		// The same trust as sslContext(…), for Netty: BoringSSL when netty-tcnative is there, else the JDK's TLS.
+		static SslContext nettySslContext(ArvadosConnectionDetails details, ObjectProvider<SslBundles> sslBundles)
+				throws SSLException {
+			SslContextBuilder builder = SslContextBuilder.forClient()
+				.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+				.endpointIdentificationAlgorithm("HTTPS");
+			String bundleName = details.sslBundle();
+			if (bundleName != null) {
+				SslBundles bundles = sslBundles.getIfAvailable();
+				Assert.state(bundles != null, "arvados.events.ssl.bundle is set but the application has no SslBundles");
+				SslBundle bundle = bundles.getBundle(bundleName);
+				builder.trustManager(bundle.getManagers().getTrustManagerFactory());
+				if (bundle.getStores().getKeyStore() != null) {
+					builder.keyManager(bundle.getManagers().getKeyManagerFactory());
+				}
+				if (bundle.getOptions().getEnabledProtocols() != null) {
+					builder.protocols(bundle.getOptions().getEnabledProtocols());
+				}
+				if (bundle.getOptions().getCiphers() != null) {
+					builder.ciphers(Arrays.asList(bundle.getOptions().getCiphers()));
+				}
+			}
+			else if (details.insecure()) {
+				builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+			}
+			return builder.build();
 		}
 
 	}

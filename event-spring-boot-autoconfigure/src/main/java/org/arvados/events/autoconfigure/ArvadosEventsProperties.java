@@ -12,10 +12,12 @@ import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.Transport;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.boot.convert.Delimiter;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -30,9 +32,13 @@ import org.springframework.validation.Validator;
  * checks the values that depend on each other.
  */
 @ConfigurationProperties("arvados.events")
-public class ArvadosEventsProperties implements Validator {
+public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware {
 
 	private static final DataSize MAX_MESSAGE_SIZE = DataSize.ofBytes(Integer.MAX_VALUE);
+
+	private static final String NETTY_CLIENT_CLASS = "io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler";
+
+	private @Nullable ClassLoader classLoader = ArvadosEventsProperties.class.getClassLoader();
 
 	/**
 	 * Whether to follow the cluster's events.
@@ -232,6 +238,11 @@ public class ArvadosEventsProperties implements Validator {
 	}
 
 	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
+	}
+
+	@Override
 	public boolean supports(Class<?> type) {
 		return type == ArvadosEventsProperties.class || type == Reconnect.class || type == Checkpoint.class;
 	}
@@ -243,6 +254,11 @@ public class ArvadosEventsProperties implements Validator {
 			if (Boolean.TRUE.equals(properties.getInsecure()) && StringUtils.hasText(properties.getSsl().getBundle())) {
 				errors.rejectValue("insecure", "conflict",
 						"set either arvados.events.ssl.bundle or arvados.events.insecure=true, not both");
+			}
+			if (properties.getWebsocket().getClient() == WebSocket.ClientType.NETTY
+					&& !ClassUtils.isPresent(NETTY_CLIENT_CLASS, this.classLoader)) {
+				errors.rejectValue("websocket.client", "missing", "needs Netty's WebSocket codec on the class path: add "
+						+ "io.netty:netty-codec-http (and io.netty:netty-tcnative-boringssl-static for BoringSSL)");
 			}
 		}
 		else if (target instanceof Reconnect reconnect
@@ -394,6 +410,14 @@ public class ArvadosEventsProperties implements Validator {
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
 
+		/**
+		 * The WebSocket client: 'tomcat', Tomcat's JSR-356 client that the starter brings; or 'netty', Netty's
+		 * WebSocket codec (the application adds io.netty:netty-codec-http, and io.netty:netty-tcnative-boringssl-static
+		 * for BoringSSL), with the shortest latency measured over TLS. An application's own WebSocketClient bean
+		 * replaces either.
+		 */
+		private ClientType client = ClientType.TOMCAT;
+
 		public @Nullable URI getUrl() {
 			return this.url;
 		}
@@ -439,6 +463,31 @@ public class ArvadosEventsProperties implements Validator {
 				throw new IllegalArgumentException("must be at least 1B and less than 2GB");
 			}
 			this.maxMessageSize = maxMessageSize;
+		}
+
+		public ClientType getClient() {
+			return this.client;
+		}
+
+		public void setClient(ClientType client) {
+			this.client = client;
+		}
+
+		/**
+		 * A WebSocket client the starter can configure.
+		 */
+		public enum ClientType {
+
+			/**
+			 * Tomcat's JSR-356 client, through Spring's {@code StandardWebSocketClient}.
+			 */
+			TOMCAT,
+
+			/**
+			 * Netty's WebSocket codec, over BoringSSL when {@code netty-tcnative-boringssl-static} is present.
+			 */
+			NETTY
+
 		}
 
 	}

@@ -35,7 +35,7 @@ public final class WebSocketTransport {
 		WebSocketConnection connection = new WebSocketConnection(listener, this.maxMessageSize,
 				websocketUrl.toString());
 		URI url = withToken(websocketUrl, token);
-		if (this.client instanceof TokenSafeWebSocketClient tokenSafe) {
+		if (this.client instanceof TokenSafeConnect tokenSafe) {
 			return tokenSafe.connect(connection, url);
 		}
 		// An application's own client may log the URL (Spring's do at DEBUG); the README says so.

@@ -4,6 +4,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLEngine;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import org.apache.tomcat.websocket.WsWebSocketContainer;
 import org.arvados.events.annotation.EventHandlerListenerFactory;
 import org.arvados.events.checkpoint.Checkpoint;
@@ -13,10 +20,14 @@ import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.pull.ArvadosEventListeners;
+import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration.NettyWebSocketClientConfiguration;
 import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.arvados.events.transport.netty.NettyWebSocketClient;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.backoff.BackOffExecution;
@@ -25,6 +36,7 @@ import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 class ArvadosEventsAutoConfigurationTests {
@@ -91,6 +103,53 @@ class ArvadosEventsAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader(WsWebSocketContainer.class))
 			.withBean(WebSocketClient.class, () -> mock(WebSocketClient.class))
 			.run((context) -> assertThat(context).hasSingleBean(ArvadosEventSubscription.class));
+	}
+
+	@Test
+	void nettyIsTheClientWhenChosenAndAnApplicationsOwnStillWins() {
+		this.runner.withPropertyValues("arvados.events.websocket.client=netty")
+			.run((context) -> assertThat(context).hasSingleBean(NettyWebSocketClient.class)
+				.doesNotHaveBean(StandardWebSocketClient.class));
+		WebSocketClient own = mock(WebSocketClient.class);
+		this.runner.withPropertyValues("arvados.events.websocket.client=netty")
+			.withBean(WebSocketClient.class, () -> own)
+			.run((context) -> assertThat(context.getBean(WebSocketClient.class)).isSameAs(own));
+	}
+
+	@Test
+	void nettyChosenWithoutNettyIsRefusedWithWhatToAdd() {
+		this.runner.withPropertyValues("arvados.events.websocket.client=netty")
+			.withClassLoader(new FilteredClassLoader(WebSocketClientProtocolHandler.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("io.netty:netty-codec-http"));
+	}
+
+	@Test
+	void nettysTlsIsBoringSslAndVerifiesTheHostNameUnlessInsecure() throws Exception {
+		ArvadosConnectionDetails verified = mock(ArvadosConnectionDetails.class);
+		SSLEngine engine = engine(NettyWebSocketClientConfiguration.nettySslContext(verified, noBundles()));
+		assertThat(engine).isInstanceOf(ReferenceCountedOpenSslEngine.class);
+		assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+		assertThat(engine.getSSLParameters().getServerNames()).hasSize(1);
+
+		ArvadosConnectionDetails insecure = mock(ArvadosConnectionDetails.class);
+		given(insecure.insecure()).willReturn(true);
+		engine = engine(NettyWebSocketClientConfiguration.nettySslContext(insecure, noBundles()));
+		assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isNull();
+	}
+
+	// A client engine as the client makes it, for a host name: the name gives SNI and host-name verification.
+	private static SSLEngine engine(SslContext context) {
+		SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT, "ws.zzzzz.example.org", 443);
+		ReferenceCountUtil.release(engine);
+		return engine;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static ObjectProvider<SslBundles> noBundles() {
+		return mock(ObjectProvider.class);
 	}
 
 	@Test
