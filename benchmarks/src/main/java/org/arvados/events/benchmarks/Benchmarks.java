@@ -155,12 +155,14 @@ public final class Benchmarks {
 	}
 
 	private static final Map<String, String> LATENCY_LABELS = Map.of("node-latency", "Node ws (anchor)", "latency",
-			"starter (@EventHandler)", "latency-direct", "starter, dispatch=direct", "raw-latency", "Tomcat client alone",
-			"jdk-latency", "JDK client alone", "netty-latency", "Netty+BoringSSL alone");
+			"starter (@EventHandler)", "latency-direct", "starter, dispatch=direct", "latency-netty",
+			"starter, direct, client=netty", "raw-latency", "Tomcat client alone", "jdk-latency", "JDK client alone",
+			"netty-latency", "Netty+BoringSSL alone");
 
 	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
-			"starter (@EventHandler)", "starter-direct", "starter, dispatch=direct", "raw", "Tomcat client, discard",
-			"jdk", "JDK client, discard", "netty", "Netty+BoringSSL, discard");
+			"starter (@EventHandler)", "starter-direct", "starter, dispatch=direct", "starter-netty",
+			"starter, direct, client=netty", "raw", "Tomcat client, discard", "jdk", "JDK client, discard", "netty",
+			"Netty+BoringSSL, discard");
 
 	private void tlsLatency(TlsBenchmark tls) throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
@@ -209,7 +211,8 @@ public final class Benchmarks {
 	private static List<String> latencyClients() {
 		String clients = System.getenv("BENCH_LATENCY_CLIENTS");
 		return (clients == null || clients.isBlank())
-				? List.of("node-latency", "latency", "latency-direct", "raw-latency", "jdk-latency", "netty-latency")
+				? List.of("node-latency", "latency", "latency-direct", "latency-netty", "raw-latency", "jdk-latency",
+						"netty-latency")
 				: Arrays.stream(clients.split(",")).map(String::trim).toList();
 	}
 

@@ -34,7 +34,7 @@ final class TlsClients {
 	}
 
 	/**
-	 * {@code --child starter|starter-direct|raw|latency|latency-direct|... ENDPOINT_PORT CA WARMUP MEASURED}.
+	 * {@code --child starter|starter-direct|starter-netty|raw|latency|latency-direct|latency-netty|... ENDPOINT_PORT CA WARMUP MEASURED}.
 	 */
 	static void main(String[] args) throws Exception {
 		String kind = args[1];
@@ -43,11 +43,13 @@ final class TlsClients {
 		long warmUp = Long.parseLong(args[4]);
 		long measured = Long.parseLong(args[5]);
 		String result = switch (kind) {
-			case "starter" -> starter(port, ca, warmUp, measured, "queued");
-			case "starter-direct" -> starter(port, ca, warmUp, measured, "direct");
+			case "starter" -> starter(port, ca, warmUp, measured, "queued", "tomcat");
+			case "starter-direct" -> starter(port, ca, warmUp, measured, "direct", "tomcat");
+			case "starter-netty" -> starter(port, ca, warmUp, measured, "direct", "netty");
 			case "raw" -> raw(port, ca, warmUp, measured);
-			case "latency" -> latency(port, ca, warmUp, (int) measured, "queued");
-			case "latency-direct" -> latency(port, ca, warmUp, (int) measured, "direct");
+			case "latency" -> latency(port, ca, warmUp, (int) measured, "queued", "tomcat");
+			case "latency-direct" -> latency(port, ca, warmUp, (int) measured, "direct", "tomcat");
+			case "latency-netty" -> latency(port, ca, warmUp, (int) measured, "direct", "netty");
 			case "raw-latency" -> rawLatency(port, ca, warmUp, (int) measured);
 			case "jdk" -> JdkClient.throughput(port, sslContext(ca), warmUp, measured);
 			case "jdk-latency" -> JdkClient.latency(port, sslContext(ca), warmUp, (int) measured);
@@ -65,30 +67,33 @@ final class TlsClients {
 			.getProcessCpuTime();
 	}
 
-	private static Map<String, String> properties(int port, Path ca, String dispatch) {
+	private static Map<String, String> properties(int port, Path ca, String dispatch, String client) {
 		Map<String, String> properties = new HashMap<>();
 		properties.put("arvados.events.endpoint", "https://127.0.0.1:" + port);
 		properties.put("arvados.events.token", "benchmark");
 		properties.put("arvados.events.transport", "websocket");
 		properties.put("arvados.events.dispatch", dispatch);
+		properties.put("arvados.events.websocket.client", client);
 		properties.put("spring.ssl.bundle.pem.feed.truststore.certificate", "file:" + ca.toAbsolutePath());
 		properties.put("arvados.events.ssl.bundle", "feed");
 		properties.put("logging.level.org.arvados.events", "ERROR");
 		return properties;
 	}
 
-	private static String starter(int port, Path ca, long warmUp, long measured, String dispatch) throws Exception {
+	private static String starter(int port, Path ca, long warmUp, long measured, String dispatch, String client)
+			throws Exception {
 		Handlers.Counting counter = new Handlers.Counting(warmUp, measured);
 		try (ConfigurableApplicationContext context = BenchmarkApplication.start(counter,
-				properties(port, ca, dispatch))) {
+				properties(port, ca, dispatch, client))) {
 			return counter.awaitResult();
 		}
 	}
 
-	private static String latency(int port, Path ca, long warmUp, int measured, String dispatch) throws Exception {
+	private static String latency(int port, Path ca, long warmUp, int measured, String dispatch, String client)
+			throws Exception {
 		Handlers.Latency latency = new Handlers.Latency(BlastServer.firstId() + warmUp, measured, System::nanoTime);
 		try (ConfigurableApplicationContext context = BenchmarkApplication.start(latency,
-				properties(port, ca, dispatch))) {
+				properties(port, ca, dispatch, client))) {
 			return latency.awaitResult();
 		}
 	}
