@@ -234,10 +234,12 @@ public final class ArvadosEventsAutoConfiguration {
 	@ConditionalOnProperty(name = "arvados.events.websocket.client", havingValue = "netty")
 	static class NettyWebSocketClientConfiguration {
 
-		// A message of n characters is at most 3n bytes of UTF-8: Netty reads a frame whole, so a larger one can only be
-		// refused, which breaks the connection.
+		// Netty reads a frame whole and can only refuse a larger one, which breaks the connection, and the reconnect
+		// would be sent the same message again. So frames up to what a message of max-message-size can be (n characters
+		// are at most 3n bytes of UTF-8), and never less than the largest list response the starter reads (256 MiB):
+		// a message between those is read and skipped by the connection, as Tomcat's client skips it.
 		static int maxFrameSize(DataSize maxMessageSize) {
-			return (int) Math.min(Integer.MAX_VALUE - 8, 3 * maxMessageSize.toBytes());
+			return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(256L << 20, 3 * maxMessageSize.toBytes()));
 		}
 
 		@Bean

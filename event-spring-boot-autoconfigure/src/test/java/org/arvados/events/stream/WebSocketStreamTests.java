@@ -246,11 +246,12 @@ class WebSocketStreamTests {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			runner(cluster, "arvados.events.websocket.max-message-size=1MB").run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
-				cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of("text", "y".repeat(2 * 1024 * 1024)));
+				cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of("text", "y".repeat(5 * 1024 * 1024)));
 				LogEntry small = emit(cluster);
 				await().atMost(WAIT).until(() -> recorder.ids().contains(small.id()));
 				assertThat(recorder.ids()).containsExactly(small.id());
 				assertThat(output).contains("larger than websocket.max-message-size");
+				assertThat(cluster.connectionsAccepted()).as("the connection was kept").isEqualTo(1);
 			});
 		}
 	}

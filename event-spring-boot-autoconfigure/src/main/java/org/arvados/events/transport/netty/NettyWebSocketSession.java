@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -244,7 +245,7 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 				return new BinaryMessage(bytes(binary.content()));
 			}
 			if (frame instanceof PongWebSocketFrame pong) {
-				return new PongMessage(java.nio.ByteBuffer.wrap(bytes(pong.content())));
+				return new PongMessage(ByteBuffer.wrap(bytes(pong.content())));
 			}
 			return null;
 		}
@@ -280,13 +281,17 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 					NettyWebSocketSession.this.closeStatus = CloseStatus.TOO_BIG_TO_PROCESS;
 				}
 			}
-			if (this.open) {
-				NettyWebSocketSession.this.handler.handleTransportError(NettyWebSocketSession.this, cause);
+			try {
+				if (this.open) {
+					NettyWebSocketSession.this.handler.handleTransportError(NettyWebSocketSession.this, cause);
+				}
+				else {
+					failed(cause);
+				}
 			}
-			else {
-				failed(cause);
+			finally {
+				context.close();
 			}
-			context.close();
 		}
 
 		@Override

@@ -2,6 +2,8 @@ package org.arvados.events.transport.netty;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -196,8 +198,7 @@ class NettyWebSocketClientTests {
 	}
 
 	private static URI withToken(FakeArvadosCluster cluster) {
-		return URI.create(cluster.websocketUrl() + "?api_token=" + java.net.URLEncoder.encode(TOKEN,
-				java.nio.charset.StandardCharsets.UTF_8));
+		return URI.create(cluster.websocketUrl() + "?api_token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8));
 	}
 
 	private static WebSocketSession connect(NettyWebSocketClient client, FakeArvadosCluster cluster,
