@@ -37,6 +37,7 @@ import org.arvados.events.transport.TrustEverythingSslContext;
 import org.arvados.events.transport.WebSocketTransport;
 import org.arvados.events.transport.WebSocketUrlResolver;
 import org.arvados.events.transport.netty.NettyWebSocketClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -188,11 +189,9 @@ public final class ArvadosEventsAutoConfiguration {
 
 	// The same trust for both transports: a named SSL bundle (a private CA), everything (insecure), or the JDK's.
 	static SSLContext sslContext(ArvadosConnectionDetails details, ObjectProvider<SslBundles> sslBundles) {
-		String bundle = details.sslBundle();
+		SslBundle bundle = sslBundle(details, sslBundles);
 		if (bundle != null) {
-			SslBundles bundles = sslBundles.getIfAvailable();
-			Assert.state(bundles != null, "arvados.events.ssl.bundle is set but the application has no SslBundles");
-			return bundles.getBundle(bundle).createSslContext();
+			return bundle.createSslContext();
 		}
 		if (details.insecure()) {
 			return TrustEverythingSslContext.create();
@@ -203,6 +202,18 @@ public final class ArvadosEventsAutoConfiguration {
 		catch (java.security.NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("No default TLS context", ex);
 		}
+	}
+
+	// The SSL bundle that arvados.events.ssl.bundle names, if it names one.
+	private static @Nullable SslBundle sslBundle(ArvadosConnectionDetails details,
+			ObjectProvider<SslBundles> sslBundles) {
+		String name = details.sslBundle();
+		if (name == null) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		Assert.state(bundles != null, "arvados.events.ssl.bundle is set but the application has no SslBundles");
+		return bundles.getBundle(name);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -256,11 +267,8 @@ public final class ArvadosEventsAutoConfiguration {
 			SslContextBuilder builder = SslContextBuilder.forClient()
 				.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
 				.endpointIdentificationAlgorithm("HTTPS");
-			String bundleName = details.sslBundle();
-			if (bundleName != null) {
-				SslBundles bundles = sslBundles.getIfAvailable();
-				Assert.state(bundles != null, "arvados.events.ssl.bundle is set but the application has no SslBundles");
-				SslBundle bundle = bundles.getBundle(bundleName);
+			SslBundle bundle = sslBundle(details, sslBundles);
+			if (bundle != null) {
 				builder.trustManager(bundle.getManagers().getTrustManagerFactory());
 				if (bundle.getStores().getKeyStore() != null) {
 					builder.keyManager(bundle.getManagers().getKeyManagerFactory());
