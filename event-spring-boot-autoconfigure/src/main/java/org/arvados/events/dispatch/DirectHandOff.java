@@ -20,9 +20,7 @@ final class DirectHandOff {
 
 	private final ReentrantLock handling = new ReentrantLock();
 
-	/** A claim is made and not yet let go of. */
-	private volatile boolean claimed;
-
+	/** The thread whose claim is made and not yet let go of, from before it takes the lock until after it lets go. */
 	private volatile @Nullable Thread claimant;
 
 	/** Before an item is offered to the queue. */
@@ -56,15 +54,14 @@ final class DirectHandOff {
 		if (!this.pending.compareAndSet(0, 1)) {
 			return false;
 		}
-		this.claimed = true;
+		this.claimant = Thread.currentThread();
 		if (!open.getAsBoolean()) {
-			this.claimed = false;
+			this.claimant = null;
 			this.pending.decrementAndGet();
 			return false;
 		}
 		// Free, or about to be: the dispatching thread lets go of it before it counts its last item done.
 		this.handling.lock();
-		this.claimant = Thread.currentThread();
 		return true;
 	}
 
@@ -76,7 +73,6 @@ final class DirectHandOff {
 	/** Let go of the claim the caller holds. */
 	void release() {
 		this.claimant = null;
-		this.claimed = false;
 		this.handling.unlock();
 		this.pending.decrementAndGet();
 	}
@@ -86,7 +82,7 @@ final class DirectHandOff {
 	 * the moment between a claim and its taking the lock.
 	 */
 	void awaitClaim() {
-		while (this.claimed) {
+		while (this.claimant != null) {
 			this.handling.lock();
 			this.handling.unlock();
 			Thread.onSpinWait();
