@@ -34,7 +34,8 @@ final class TlsClients {
 	}
 
 	/**
-	 * {@code --child starter|starter-direct|starter-netty|raw|latency|latency-direct|latency-netty|... ENDPOINT_PORT CA WARMUP MEASURED}.
+	 * {@code --child KIND ENDPOINT_PORT CA WARMUP MEASURED}, KIND one of {@code starter}, {@code starter-direct},
+	 * {@code starter-netty}, {@code raw}, {@code latency}, {@code latency-direct}, {@code latency-netty}, … (below).
 	 */
 	static void main(String[] args) throws Exception {
 		String kind = args[1];

@@ -97,6 +97,8 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 		}
 		String host = hostOf(uri);
 		int port = (uri.getPort() != -1) ? uri.getPort() : (secure ? 443 : 80);
+		int maxFrameSize = this.maxFrameSize;
+		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis());
 		DefaultHttpHeaders handshakeHeaders = new DefaultHttpHeaders();
 		headers.forEach((name, values) -> handshakeHeaders.add(name, values));
 		WebSocketClientProtocolConfig protocol = WebSocketClientProtocolConfig.newBuilder()
@@ -104,8 +106,8 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 			.version(WebSocketVersion.V13)
 			.subprotocol(subProtocols.isEmpty() ? null : StringUtils.collectionToCommaDelimitedString(subProtocols))
 			.customHeaders(handshakeHeaders)
-			.maxFramePayloadLength(this.maxFrameSize)
-			.handshakeTimeoutMillis(this.connectTimeout.toMillis())
+			.maxFramePayloadLength(maxFrameSize)
+			.handshakeTimeoutMillis(connectTimeoutMillis)
 			// No Origin: this is no browser (Tomcat's client sends none either).
 			.generateOriginHeader(false)
 			// Close frames go to the session, which reports their status and answers them.
@@ -118,7 +120,7 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 		NettyWebSocketSession session = new NettyWebSocketSession(uri, attributes, handler);
 		Bootstrap bootstrap = new Bootstrap().group(loop)
 			.channel(NioSocketChannel.class)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.handler(new ChannelInitializer<SocketChannel>() {
 
@@ -130,7 +132,7 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 						pipeline.addLast(tls.newHandler(channel.alloc(), host, port));
 					}
 					pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-							new WebSocketClientProtocolHandler(protocol), new WebSocketFrameAggregator(NettyWebSocketClient.this.maxFrameSize),
+							new WebSocketClientProtocolHandler(protocol), new WebSocketFrameAggregator(maxFrameSize),
 							session.handler());
 				}
 
