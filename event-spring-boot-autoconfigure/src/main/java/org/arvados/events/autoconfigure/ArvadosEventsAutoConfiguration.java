@@ -56,7 +56,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.Assert;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -245,20 +244,11 @@ public final class ArvadosEventsAutoConfiguration {
 	@ConditionalOnProperty(name = "arvados.events.websocket.client", havingValue = "netty")
 	static class NettyWebSocketClientConfiguration {
 
-		// Netty reads a frame whole and can only refuse a larger one, which breaks the connection, and the reconnect
-		// would be sent the same message again. So frames up to what a message of max-message-size can be (n characters
-		// are at most 3n bytes of UTF-8), and never less than the largest list response the starter reads (256 MiB):
-		// a message between those is read and skipped by the connection, as Tomcat's client skips it.
-		static int maxFrameSize(DataSize maxMessageSize) {
-			return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(256L << 20, 3 * maxMessageSize.toBytes()));
-		}
-
 		@Bean
 		@ConditionalOnMissingBean
-		WebSocketClient arvadosWebSocketClient(ArvadosEventsProperties properties, ArvadosConnectionDetails details,
+		WebSocketClient arvadosWebSocketClient(ArvadosConnectionDetails details,
 				ObjectProvider<SslBundles> sslBundles) throws SSLException {
-			return new NettyWebSocketClient(nettySslContext(details, sslBundles),
-					maxFrameSize(properties.getWebsocket().getMaxMessageSize()));
+			return new NettyWebSocketClient(nettySslContext(details, sslBundles));
 		}
 
 		// The same trust as sslContext(…), for Netty: BoringSSL when netty-tcnative is there, else the JDK's TLS.

@@ -45,8 +45,10 @@ import org.springframework.web.socket.client.AbstractWebSocketClient;
  * measured (see the README's benchmarks).
  * <p>
  * Each connection has its own event-loop thread: a handler that blocks it (back-pressure) holds back that connection
- * alone. Whole messages reach the handler (fragments are joined by Netty up to {@code maxFrameSize} bytes; a larger
- * frame breaks the connection). Sending does not wait for the bytes to be written: a send from another thread runs
+ * alone. Frames are read as they arrive ({@link StreamingFrameDecoder}): a handler that
+ * {@linkplain WebSocketHandler#supportsPartialMessages() takes partial messages} gets a long message in parts of up
+ * to 64 KiB, its own bound on what it joins (no frame is too long to read); any other gets whole messages, joined by
+ * Netty up to 2 GiB. Sending does not wait for the bytes to be written: a send from another thread runs
  * on the connection's thread, after whatever that thread is doing, and a failed write breaks the connection.
  */
 public class NettyWebSocketClient extends AbstractWebSocketClient implements TokenSafeConnect {
@@ -55,21 +57,16 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 
 	private final @Nullable SslContext sslContext;
 
-	private final int maxFrameSize;
-
 	private Duration connectTimeout = Duration.ofSeconds(10);
 
 	/**
 	 * A client.
 	 * @param sslContext TLS for {@code wss://} URLs (its trust, and host-name verification unless the context was
 	 * built without it); {@code null} for {@code ws://} only
-	 * @param maxFrameSize the largest message, in bytes
 	 */
-	public NettyWebSocketClient(@Nullable SslContext sslContext, int maxFrameSize) {
+	public NettyWebSocketClient(@Nullable SslContext sslContext) {
 		Assert.isTrue(sslContext == null || sslContext.isClient(), "The SslContext must be a client context");
-		Assert.isTrue(maxFrameSize > 0, "maxFrameSize must be positive");
 		this.sslContext = sslContext;
-		this.maxFrameSize = maxFrameSize;
 	}
 
 	/**
@@ -97,25 +94,26 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 		}
 		String host = hostOf(uri);
 		int port = (uri.getPort() != -1) ? uri.getPort() : (secure ? 443 : 80);
-		int maxFrameSize = this.maxFrameSize;
 		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis());
 		DefaultHttpHeaders handshakeHeaders = new DefaultHttpHeaders();
 		headers.forEach((name, values) -> handshakeHeaders.add(name, values));
+		@Nullable String subprotocol = subProtocols.isEmpty() ? null
+				: StringUtils.collectionToCommaDelimitedString(subProtocols);
 		WebSocketClientProtocolConfig protocol = WebSocketClientProtocolConfig.newBuilder()
 			.webSocketUri(uri)
 			.version(WebSocketVersion.V13)
-			.subprotocol(subProtocols.isEmpty() ? null : StringUtils.collectionToCommaDelimitedString(subProtocols))
+			.subprotocol(subprotocol)
 			.customHeaders(handshakeHeaders)
-			.maxFramePayloadLength(maxFrameSize)
 			.handshakeTimeoutMillis(connectTimeoutMillis)
-			// No Origin: this is no browser (Tomcat's client sends none either).
-			.generateOriginHeader(false)
 			// Close frames go to the session, which reports their status and answers them.
 			.handleCloseFrames(false)
 			// Netty checks UTF-8 a byte at a time (46 % of the CPU for ~21 KiB events); the JDK's decoder that makes
 			// the String replaces what is malformed, and the event's decoder then rejects it.
 			.withUTF8Validator(false)
 			.build();
+		StreamingHandshaker handshaker = new StreamingHandshaker(uri, subprotocol, handshakeHeaders,
+				protocol.forceCloseTimeoutMillis());
+		boolean whole = !handler.supportsPartialMessages();
 		EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, THREADS, NioIoHandler.newFactory());
 		NettyWebSocketSession session = new NettyWebSocketSession(uri, attributes, handler);
 		Bootstrap bootstrap = new Bootstrap().group(loop)
@@ -132,8 +130,11 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 						pipeline.addLast(tls.newHandler(channel.alloc(), host, port));
 					}
 					pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-							new WebSocketClientProtocolHandler(protocol), new WebSocketFrameAggregator(maxFrameSize),
-							session.handler());
+							new WebSocketClientProtocolHandler(handshaker, protocol));
+					if (whole) {
+						pipeline.addLast(new WebSocketFrameAggregator(Integer.MAX_VALUE));
+					}
+					pipeline.addLast(session.handler());
 				}
 
 			});

@@ -21,6 +21,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -203,6 +204,9 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 
 		private boolean open;
 
+		/** The text message whose parts arrive now; {@code null} between messages and in a binary one. */
+		private @Nullable Utf8Parts textParts;
+
 		@Override
 		public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
 			if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
@@ -237,12 +241,28 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 			}
 		}
 
+		// A message whole, or one part of it (see StreamingFrameDecoder): the first part says whether it is text.
 		private @Nullable WebSocketMessage<?> message(WebSocketFrame frame) {
+			boolean last = frame.isFinalFragment();
 			if (frame instanceof TextWebSocketFrame text) {
-				return new TextMessage(text.text());
+				if (last) {
+					return new TextMessage(text.text());
+				}
+				Utf8Parts parts = new Utf8Parts();
+				this.textParts = parts;
+				return new TextMessage(parts.decode(text.content(), false), false);
 			}
 			if (frame instanceof BinaryWebSocketFrame binary) {
-				return new BinaryMessage(bytes(binary.content()));
+				this.textParts = null;
+				return new BinaryMessage(bytes(binary.content()), last);
+			}
+			if (frame instanceof ContinuationWebSocketFrame part) {
+				Utf8Parts parts = this.textParts;
+				if (last) {
+					this.textParts = null;
+				}
+				return (parts != null) ? new TextMessage(parts.decode(part.content(), last), last)
+						: new BinaryMessage(bytes(part.content()), last);
 			}
 			if (frame instanceof PongWebSocketFrame pong) {
 				return new PongMessage(ByteBuffer.wrap(bytes(pong.content())));
@@ -270,8 +290,8 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) throws Exception {
-			// The status to report: 1009 for a frame over the limit (Netty has sent that close frame) or for fragments
-			// that join up to more than the limit.
+			// The status to report: 1002 for a protocol error (StreamingFrameDecoder), 1009 for fragments that Netty's
+			// aggregator (for a handler that takes no parts) would join to more than 2 GiB.
 			if (NettyWebSocketSession.this.closeStatus == null) {
 				if (cause instanceof CorruptedWebSocketFrameException corrupted) {
 					WebSocketCloseStatus status = corrupted.closeStatus();

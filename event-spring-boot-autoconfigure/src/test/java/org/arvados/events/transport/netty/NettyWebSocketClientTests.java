@@ -59,7 +59,7 @@ class NettyWebSocketClientTests {
 		assertThat(OpenSsl.isAvailable()).as("BoringSSL from netty-tcnative-boringssl-static").isTrue();
 		try (FakeArvadosCluster cluster = tlsCluster()) {
 			Recording handler = new Recording();
-			WebSocketSession session = connect(new NettyWebSocketClient(trusting(SslProvider.OPENSSL), 1 << 20),
+			WebSocketSession session = connect(new NettyWebSocketClient(trusting(SslProvider.OPENSSL)),
 					cluster, handler);
 			assertThat(handler.opened).isSameAs(session);
 			session.sendMessage(new TextMessage(SUBSCRIBE));
@@ -78,7 +78,7 @@ class NettyWebSocketClientTests {
 	void theJdksTlsServesWhenBoringSslIsNotThere() throws Exception {
 		try (FakeArvadosCluster cluster = tlsCluster()) {
 			Recording handler = new Recording();
-			WebSocketSession session = connect(new NettyWebSocketClient(trusting(SslProvider.JDK), 1 << 20), cluster,
+			WebSocketSession session = connect(new NettyWebSocketClient(trusting(SslProvider.JDK)), cluster,
 					handler);
 			session.sendMessage(new TextMessage(SUBSCRIBE));
 			assertThat(handler.next()).contains("\"status\":200");
@@ -89,7 +89,7 @@ class NettyWebSocketClientTests {
 	void anUntrustedCertificateFailsTheConnectAndIsSaidInWords() throws Exception {
 		try (FakeArvadosCluster cluster = tlsCluster()) {
 			SslContext systemTrust = SslContextBuilder.forClient().build();
-			CompletableFuture<WebSocketSession> connecting = new NettyWebSocketClient(systemTrust, 1 << 20)
+			CompletableFuture<WebSocketSession> connecting = new NettyWebSocketClient(systemTrust)
 				.connect(new Recording(), withToken(cluster));
 			Throwable failure = failureOf(connecting);
 			assertThat(new SecretRedactor(TOKEN).describe(failure)).startsWith("TLS handshake failed");
@@ -101,7 +101,7 @@ class NettyWebSocketClientTests {
 	void aRefusedHandshakeFailsTheConnectWithoutTheToken() throws Exception {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().token(TOKEN).start()) {
 			cluster.setRefuseConnections(true);
-			Throwable failure = failureOf(new NettyWebSocketClient(null, 1 << 20).connect(new Recording(),
+			Throwable failure = failureOf(new NettyWebSocketClient(null).connect(new Recording(),
 					withToken(cluster)));
 			assertThat(failure).isInstanceOf(WebSocketClientHandshakeException.class).hasMessageContaining("503");
 			assertThat(new SecretRedactor("unused").describe(failure)).doesNotContain("s3cr3t");
@@ -114,7 +114,7 @@ class NettyWebSocketClientTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		Throwable failure = failureOf(new NettyWebSocketClient(null, 1 << 20).connect(new Recording(),
+		Throwable failure = failureOf(new NettyWebSocketClient(null).connect(new Recording(),
 				URI.create("ws://127.0.0.1:" + port + "/websocket?api_token=x")));
 		assertThat(new SecretRedactor("x").describe(failure)).startsWith("connection refused");
 	}
@@ -123,12 +123,12 @@ class NettyWebSocketClientTests {
 	void theServersCloseIsReportedWithItsStatusAndADropAs1006() throws Exception {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().token(TOKEN).start()) {
 			Recording closed = new Recording();
-			subscribed(new NettyWebSocketClient(null, 1 << 20), cluster, closed);
+			subscribed(new NettyWebSocketClient(null), cluster, closed);
 			cluster.closeConnections();
 			assertThat(closed.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(1000);
 
 			Recording dropped = new Recording();
-			WebSocketSession session = subscribed(new NettyWebSocketClient(null, 1 << 20), cluster, dropped);
+			WebSocketSession session = subscribed(new NettyWebSocketClient(null), cluster, dropped);
 			cluster.dropConnections();
 			assertThat(dropped.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseStatus.NO_CLOSE_FRAME);
 			assertThat(session.isOpen()).isFalse();
@@ -136,19 +136,22 @@ class NettyWebSocketClientTests {
 	}
 
 	@Test
-	void aMessageOfManyMegabytesArrivesWholeAndOneOverTheLimitBreaksTheConnection() throws Exception {
+	void aMessageOfManyMegabytesArrivesWholeOrInPartsCutBetweenCharacters() throws Exception {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().token(TOKEN).start()) {
-			Recording handler = new Recording();
-			subscribed(new NettyWebSocketClient(null, 6 << 20), cluster, handler);
-			String huge = "{\"padding\":\"" + "é".repeat(5 << 19) + "\"}";
+			// Three bytes a character, so that parts of 64 KiB end inside one.
+			String huge = "{\"padding\":\"" + "€".repeat(5 << 19) + "\"}";
+			Recording whole = new Recording();
+			subscribed(new NettyWebSocketClient(null), cluster, whole);
+			Parts parts = new Parts();
+			subscribed(new NettyWebSocketClient(null), cluster, parts);
 			cluster.sendRaw(huge);
-			assertThat(handler.next()).isEqualTo(huge);
-
-			Recording limited = new Recording();
-			subscribed(new NettyWebSocketClient(null, 1024), cluster, limited);
-			cluster.sendRaw("{\"padding\":\"" + "x".repeat(2048) + "\"}");
-			assertThat(limited.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(1009);
-			assertThat(limited.messages).isEmpty();
+			assertThat(whole.next()).isEqualTo(huge);
+			String joined = parts.nextWhole();
+			assertThat(joined).isEqualTo(huge);
+			assertThat(parts.count).as("parts of a %d-byte frame", huge.getBytes(StandardCharsets.UTF_8).length)
+				.isGreaterThan(100);
+			// A part, with the bytes of a character that the part before ended inside.
+			assertThat(parts.largest).isLessThanOrEqualTo(StreamingFrameDecoder.PART + 3);
 		}
 	}
 
@@ -169,7 +172,7 @@ class NettyWebSocketClientTests {
 				}
 
 			};
-			WebSocketSession session = subscribed(new NettyWebSocketClient(null, 1 << 20), cluster, handler);
+			WebSocketSession session = subscribed(new NettyWebSocketClient(null), cluster, handler);
 			cluster.sendRaw("{\"hold\":true}");
 			assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			// The handler holds the connection's only thread; the send from here must return all the same.
@@ -262,6 +265,43 @@ class NettyWebSocketClientTests {
 		@Override
 		public boolean supportsPartialMessages() {
 			return false;
+		}
+
+	}
+
+	/** Takes messages in parts, as the starter's connection does, and joins them. */
+	static class Parts extends Recording {
+
+		private final StringBuilder joining = new StringBuilder();
+
+		volatile int count;
+
+		volatile int largest;
+
+		String nextWhole() throws InterruptedException {
+			String message;
+			do {
+				message = next();
+			}
+			while (message.contains("\"status\":200"));
+			return message;
+		}
+
+		@Override
+		public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) throws Exception {
+			String part = (String) message.getPayload();
+			this.count++;
+			this.largest = Math.max(this.largest, part.getBytes(StandardCharsets.UTF_8).length);
+			this.joining.append(part);
+			if (message.isLast()) {
+				this.messages.add(this.joining.toString());
+				this.joining.setLength(0);
+			}
+		}
+
+		@Override
+		public boolean supportsPartialMessages() {
+			return true;
 		}
 
 	}
