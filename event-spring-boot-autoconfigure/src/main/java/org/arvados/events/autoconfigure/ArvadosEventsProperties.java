@@ -406,7 +406,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		private Duration heartbeatTimeout = Duration.ofSeconds(150);
 
 		/**
-		 * Largest message accepted from the server. Larger ones are skipped and logged as an error.
+		 * Largest message accepted from the server, counted in characters (64MB: 64 Mi characters). Larger ones are
+		 * skipped and logged as an error; their ids are then gaps, which the logs list fills as any other.
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
 
