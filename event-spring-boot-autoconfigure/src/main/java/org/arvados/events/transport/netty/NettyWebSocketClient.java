@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.arvados.events.transport.TokenSafeConnect;
@@ -99,11 +98,8 @@ public class NettyWebSocketClient extends AbstractWebSocketClient implements Tok
 		headers.forEach((name, values) -> handshakeHeaders.add(name, values));
 		@Nullable String subprotocol = subProtocols.isEmpty() ? null
 				: StringUtils.collectionToCommaDelimitedString(subProtocols);
+		// What the protocol handler does beside the handshake; the URL, subprotocol and headers are the handshaker's.
 		WebSocketClientProtocolConfig protocol = WebSocketClientProtocolConfig.newBuilder()
-			.webSocketUri(uri)
-			.version(WebSocketVersion.V13)
-			.subprotocol(subprotocol)
-			.customHeaders(handshakeHeaders)
 			.handshakeTimeoutMillis(connectTimeoutMillis)
 			// Close frames go to the session, which reports their status and answers them.
 			.handleCloseFrames(false)

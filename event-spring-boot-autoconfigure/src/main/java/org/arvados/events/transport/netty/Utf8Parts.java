@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 
 /**
  * Decodes a text message that arrives in parts, which may end inside a character (a server may fragment a message
@@ -25,15 +24,9 @@ final class Utf8Parts {
 	 * @return the characters the part completes
 	 */
 	String decode(ByteBuf part, boolean last) {
-		byte[] bytes;
-		if (this.carried.length == 0) {
-			bytes = ByteBufUtil.getBytes(part);
-		}
-		else {
-			bytes = new byte[this.carried.length + part.readableBytes()];
-			System.arraycopy(this.carried, 0, bytes, 0, this.carried.length);
-			part.getBytes(part.readerIndex(), bytes, this.carried.length, part.readableBytes());
-		}
+		byte[] bytes = new byte[this.carried.length + part.readableBytes()];
+		System.arraycopy(this.carried, 0, bytes, 0, this.carried.length);
+		part.getBytes(part.readerIndex(), bytes, this.carried.length, part.readableBytes());
 		int complete = last ? bytes.length : completeLength(bytes);
 		this.carried = (complete == bytes.length) ? NONE : Arrays.copyOfRange(bytes, complete, bytes.length);
 		return new String(bytes, 0, complete, StandardCharsets.UTF_8);
