@@ -219,14 +219,17 @@ public final class Benchmarks {
 
 	// BENCH_LATENCY_SETTLE=2: seconds at the rate before the latencies are counted.
 	private static long latencySettleSeconds() {
-		String seconds = System.getenv("BENCH_LATENCY_SETTLE");
-		return (seconds == null || seconds.isBlank()) ? 10 : Long.parseLong(seconds.trim());
+		return envInt("BENCH_LATENCY_SETTLE", 10);
 	}
 
 	// BENCH_LATENCY_ROUNDS=1 runs each latency client once, to try a change quickly; the targets are medians of three.
 	private static int latencyRounds() {
-		String rounds = System.getenv("BENCH_LATENCY_ROUNDS");
-		return (rounds == null || rounds.isBlank()) ? 3 : Integer.parseInt(rounds.trim());
+		return envInt("BENCH_LATENCY_ROUNDS", 3);
+	}
+
+	private static int envInt(String name, int otherwise) {
+		String value = System.getenv(name);
+		return (value == null || value.isBlank()) ? otherwise : Integer.parseInt(value.trim());
 	}
 
 	// BENCH_TLS_CLIENTS=node,starter narrows the TLS throughput section the same way (Node stays: the ratios need it).
