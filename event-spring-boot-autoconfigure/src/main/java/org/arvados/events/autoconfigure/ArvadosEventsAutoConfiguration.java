@@ -233,7 +233,10 @@ public final class ArvadosEventsAutoConfiguration {
 			container.setDefaultMaxBinaryMessageBufferSize(BUFFER_SIZE);
 			StandardWebSocketClient client = new TokenSafeWebSocketClient(container);
 			client.setSslContext(sslContext(details, sslBundles));
-			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000"));
+			// Tomcat follows up to 20 handshake redirects by default, carrying the URL's query, token and all, to
+			// wherever they point: follow none (TokenSafeWebSocketClient says where one pointed).
+			client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "10000",
+					"org.apache.tomcat.websocket.MAX_REDIRECTIONS", "0"));
 			return client;
 		}
 

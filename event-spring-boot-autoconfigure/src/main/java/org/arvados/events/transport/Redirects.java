@@ -22,9 +22,37 @@ final class Redirects {
 	 * @return the failure, naming where it pointed (scheme, host and port only)
 	 */
 	static RestClientException notFollowed(String what, int status, @Nullable URI location) {
-		return new RestClientException(what + " answered HTTP " + status
-				+ ((location != null && location.getHost() != null) ? " (a redirect to " + origin(location) + ")" : "")
-				+ ", which is not followed; set arvados.events.endpoint to where the API really is");
+		return new RestClientException(describe(what, status, location, "arvados.events.endpoint to where the API really is"));
+	}
+
+	/**
+	 * @param what the request
+	 * @param status the 3xx status, or -1 when unknown
+	 * @param location where it points, if it says
+	 * @param advice what to set, e.g. "arvados.events.endpoint to where the API really is"
+	 * @return e.g. "… answered HTTP 301 (a redirect to http://host:81), which is not followed; set …"
+	 */
+	static String describe(String what, int status, @Nullable URI location, String advice) {
+		String where = (location != null && location.getHost() != null) ? origin(location) : null;
+		String answer = (status > 0) ? "answered HTTP " + status + ((where != null) ? " (a redirect to " + where + ")" : "")
+				: "answered with a redirect" + ((where != null) ? " to " + where : "");
+		return what + " " + answer + ", which is not followed; set " + advice;
+	}
+
+	/**
+	 * @param location a Location header's value
+	 * @return it as a URI, or {@code null} when it is none
+	 */
+	static @Nullable URI parse(@Nullable String location) {
+		if (location == null) {
+			return null;
+		}
+		try {
+			return new URI(location.trim());
+		}
+		catch (java.net.URISyntaxException ex) {
+			return null;
+		}
 	}
 
 	private static String origin(URI location) {

@@ -61,6 +61,9 @@ public final class SecretRedactor {
 	// The JDK's messages for these are often null or cryptic ("null; caused by ConnectException").
 	private static @Nullable String inWords(Throwable failure) {
 		for (Throwable t = failure; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
+			if (t instanceof HandshakeRedirectException) {
+				return t.getMessage();
+			}
 			if (t instanceof java.net.ConnectException) {
 				return "connection refused" + detail(t);
 			}

@@ -1,5 +1,7 @@
 package org.arvados.events.stream;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -83,6 +85,37 @@ class RedirectTests {
 			assertThat(output).contains(this.api.baseUrl() + CURRENT_USER + " answered HTTP 302 (a redirect to "
 					+ this.elsewhere.baseUrl() + "), which is not followed");
 		});
+	}
+
+	@Test
+	void aRedirectOfTheWebSocketHandshakeIsNotFollowedAndSaysWhereItPointed(CapturedOutput output) {
+		stubListAndUser();
+		this.api.stubFor(get(urlPathEqualTo("/discovery/v1/apis/arvados/v1/rest"))
+			.willReturn(okJson("{\"kind\":\"discovery#restDescription\",\"websocketUrl\":\""
+					+ this.api.baseUrl().replace("http://", "ws://") + "/websocket\"}")));
+		// As an nginx "return 301 http://…$request_uri" behind a TLS-terminating balancer: the query, token and all.
+		this.api.stubFor(get(urlPathEqualTo("/websocket")).willReturn(aResponse().withStatus(301)
+			.withHeader("Location", this.elsewhere.baseUrl() + "/websocket?api_token="
+					+ URLEncoder.encode(StreamTestSupport.TOKEN, StandardCharsets.UTF_8))));
+		this.elsewhere.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+		try (FakeArvadosCluster cluster = StreamTestSupport.cluster().start()) {
+			runner(cluster, "arvados.events.endpoint=" + this.api.baseUrl(), "arvados.events.transport=websocket")
+				.run((context) -> {
+					await().atMost(WAIT)
+						.until(() -> this.api.findAll(getRequestedFor(urlPathEqualTo("/websocket"))).size() >= 2);
+					assertThat(this.elsewhere.findAll(anyRequestedFor(anyUrl()))).as("requests to another origin")
+						.isEmpty();
+					assertThat(output).contains("(a redirect to ", "://"
+							+ this.elsewhere.baseUrl().replace("http://", "") + "), which is not followed");
+				});
+		}
+	}
+
+	private void stubListAndUser() {
+		this.api.stubFor(get(urlPathEqualTo(CURRENT_USER))
+			.willReturn(okJson("{\"kind\":\"arvados#user\",\"uuid\":\"zzzzz-tpzed-xurymjxw79nv3jz\"}")));
+		this.api.stubFor(get(urlPathEqualTo(LOGS))
+			.willReturn(okJson("{\"kind\":\"arvados#logList\",\"limit\":1000,\"items\":[]}")));
 	}
 
 	private void redirect(String path) {

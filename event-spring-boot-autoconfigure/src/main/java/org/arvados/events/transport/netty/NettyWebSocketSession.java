@@ -19,6 +19,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -26,9 +28,11 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.arvados.events.transport.HandshakeRedirectException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -75,7 +79,17 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 	}
 
 	void failed(Throwable cause) {
-		this.opened.completeExceptionally(cause);
+		this.opened.completeExceptionally(redirectOr(cause));
+	}
+
+	// Netty's handshaker follows no redirect; say where one pointed, without the query its Location may carry.
+	private Throwable redirectOr(Throwable cause) {
+		if (cause instanceof WebSocketClientHandshakeException handshake && handshake.response() != null
+				&& handshake.response().status().codeClass() == HttpStatusClass.REDIRECTION) {
+			return new HandshakeRedirectException(handshake.response().status().code(),
+					handshake.response().headers().get(HttpHeaderNames.LOCATION));
+		}
+		return cause;
 	}
 
 	ChannelHandler handler() {
