@@ -57,8 +57,10 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	private @Nullable String token;
 
 	/**
-	 * Whether to trust any TLS certificate and host name. Defaults to the ARVADOS_API_HOST_INSECURE environment
-	 * variable. For test clusters only.
+	 * Whether to turn off what keeps the token safe, for test clusters only: the check of the server's certificate
+	 * chain, the check that the certificate names the host, the refusal of a plain ws:// WebSocket URL under an
+	 * https:// API, and the refusal of a plain http:// or ws:// URL to another host than loopback. Defaults to the
+	 * ARVADOS_API_HOST_INSECURE environment variable.
 	 */
 	private @Nullable Boolean insecure;
 
@@ -425,7 +427,7 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		public void setUrl(@Nullable URI url) {
 			if (url != null && (url.getHost() == null
-					|| !List.of("ws", "wss", "http", "https").contains(url.getScheme()))) {
+					|| !List.of("ws", "wss").contains(url.getScheme()))) {
 				throw new IllegalArgumentException("must be a ws:// or wss:// URL with a host");
 			}
 			this.url = url;

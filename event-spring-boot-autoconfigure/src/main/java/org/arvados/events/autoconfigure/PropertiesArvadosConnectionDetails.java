@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.arvados.events.autoconfigure.MissingArvadosSettingException.Setting;
+import org.arvados.events.transport.Cleartext;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
@@ -35,6 +36,7 @@ public class PropertiesArvadosConnectionDetails implements ArvadosConnectionDeta
 	 * @throws MissingArvadosSettingException if the endpoint or the token is set nowhere (blank, or a
 	 * {@code ${…}} placeholder that nothing resolved, counts as not set)
 	 * @throws IllegalArgumentException if the endpoint is not an http(s) URL or a host[:port]
+	 * @throws CleartextEndpointException if the endpoint is plain http:// off loopback and insecure is not set
 	 */
 	public PropertiesArvadosConnectionDetails(ArvadosEventsProperties properties, Environment environment) {
 		boolean endpointFromProperty = !isUnset(properties.getEndpoint());
@@ -63,6 +65,9 @@ public class PropertiesArvadosConnectionDetails implements ArvadosConnectionDeta
 		this.token = token.trim();
 		// An SSL bundle says whom to trust: ARVADOS_API_HOST_INSECURE from the environment does not overrule it.
 		this.insecure = insecure && sslBundle == null;
+		if (!Cleartext.allowed(this.endpoint, this.insecure)) {
+			throw new CleartextEndpointException(this.endpoint);
+		}
 		this.sslBundle = sslBundle;
 	}
 

@@ -1,6 +1,7 @@
 package org.arvados.events.transport;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Objects;
 
 import org.apache.commons.logging.Log;
@@ -87,6 +88,11 @@ public final class WebSocketUrlResolver {
 					+ " is plain ws:// under an https:// API, and the token would travel unencrypted in it; set "
 					+ "arvados.events.websocket.url to a wss:// URL (or insecure=true for a test cluster)");
 		}
+		if (!Cleartext.allowed(url, this.insecure)) {
+			throw new WebSocketNotAdvertisedException("The WebSocket URL " + url + " of " + this.endpoint
+					+ " is plain ws:// to another host than loopback, and the token would travel unencrypted in it; set "
+					+ "arvados.events.websocket.url to a wss:// URL (or insecure=true for a test cluster)");
+		}
 	}
 
 	private @Nullable String fetchWebSocketUrl() {
@@ -118,12 +124,29 @@ public final class WebSocketUrlResolver {
 			return null;
 		}
 		String url = websocketUrl.asString();
-		String host = URI.create(url).getHost();
-		if (host != null && !host.equalsIgnoreCase(this.endpoint.getHost())) {
-			logger.info("The event server of " + this.endpoint + " is on another host: " + URI.create(url).getHost()
+		URI uri = parseWebSocketUrl(url);
+		if (uri == null) {
+			// A broken document does not stop the events: the list serves them.
+			logger.warn("The discovery document of " + this.endpoint + " advertises a websocketUrl that is not a ws:// "
+					+ "or wss:// URL, so none is used; set arvados.events.websocket.url to the event server's URL");
+			return null;
+		}
+		if (!uri.getHost().equalsIgnoreCase(this.endpoint.getHost())) {
+			logger.info("The event server of " + this.endpoint + " is on another host: " + uri.getHost()
 					+ " (the token goes there too)");
 		}
 		return url;
+	}
+
+	private static @Nullable URI parseWebSocketUrl(String url) {
+		try {
+			URI uri = new URI(url);
+			String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+			return (uri.getHost() != null && (scheme.equals("ws") || scheme.equals("wss"))) ? uri : null;
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
 	}
 
 	// Once read, for the life of the application: null when the cluster advertises no WebSocket.

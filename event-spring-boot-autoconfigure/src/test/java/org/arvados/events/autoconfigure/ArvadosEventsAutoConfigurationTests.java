@@ -24,6 +24,8 @@ import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration.NettyWebS
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.transport.netty.NettyWebSocketClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -238,6 +240,38 @@ class ArvadosEventsAutoConfigurationTests {
 		this.runner.withPropertyValues("arvados.events.token=${ARVADOS_EVENTS_TESTS_UNSET_TOKEN}",
 				"ARVADOS_API_TOKEN=env-token")
 			.run((context) -> assertThat(context.getBean(ArvadosConnectionDetails.class).token()).isEqualTo("env-token"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "arvados.events.endpoint=http://zzzzz.example.org",
+			"ARVADOS_API_HOST=http://zzzzz.example.org" })
+	void aPlainHttpEndpointOffLoopbackFailsStartUpUnlessInsecure(String endpoint) {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
+					ArvadosEventsAutoConfiguration.class))
+			.withPropertyValues(endpoint, "arvados.events.token=t0k3n-in-clear");
+		runner.run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(FailureReports.of(context.getStartupFailure()))
+				.contains("http://zzzzz.example.org is plain http://")
+				.contains("https://")
+				.contains("arvados.events.insecure=true")
+				.doesNotContain("t0k3n-in-clear");
+		});
+		runner.withPropertyValues("arvados.events.insecure=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		runner.withPropertyValues("ARVADOS_API_HOST_INSECURE=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http://127.0.0.1:9", "http://127.1.2.3:9", "http://localhost:9", "http://[::1]:9" })
+	void aPlainHttpEndpointOnLoopbackIsFine(String endpoint) {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
+					ArvadosEventsAutoConfiguration.class))
+			.withPropertyValues("arvados.events.endpoint=" + endpoint, "arvados.events.token=t")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -74,6 +75,13 @@ class ArvadosEventsPropertiesTests {
 		this.runner.withPropertyValues("arvados.events.endpoint=https://zzzzz.example.org/?x=1")
 			.run(failsBinding("arvados.events.endpoint", "https://zzzzz.example.org/?x=1",
 					INVALID + "must be the API's base URL, without a query or fragment"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://ws.zzzzz.example.org/websocket", "http://ws.zzzzz.example.org/websocket" })
+	void aWebSocketUrlOfAnHttpSchemeFailsAtBinding(String url) {
+		this.runner.withPropertyValues("arvados.events.websocket.url=" + url)
+			.run(failsBinding("arvados.events.websocket.url", url, INVALID + "must be a ws:// or wss:// URL with a host"));
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.arvados.events.lifecycle.DisconnectReason;
+import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.TransportMode;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.subscription.ArvadosEventSubscription;
@@ -88,6 +89,30 @@ class DiscoveryTests {
 				await().atMost(WAIT)
 					.until(() -> context.getBean(ArvadosEventSubscription.class).state().mode() == TransportMode.POLLING);
 				assertThat(output).contains("does not advertise a websocketUrl; set arvados.events.websocket.url");
+			});
+		}
+	}
+
+	@Test
+	void anUnparseableWebSocketUrlCountsAsNoneAndEventsArePolled(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			proxyTheRestTo(cluster);
+			this.api.stubFor(get(DISCOVERY).willReturn(okJson("{\"websocketUrl\":\"wss://h/web socket\"}")));
+			apiRunner(cluster).run((context) -> {
+				Recorder recorder = context.getBean(Recorder.class);
+				await().atMost(WAIT)
+					.until(() -> context.getBean(ArvadosEventSubscription.class).state().phase() == StreamPhase.POLLING);
+				LogEntry event = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(event.id()));
+				assertThat(output).contains("advertises a websocketUrl that is not a ws:// or wss:// URL")
+					.doesNotContain("Cannot reach the API");
+			});
+			apiRunner(cluster).withPropertyValues("arvados.events.transport=polling").run((context) -> {
+				Recorder recorder = context.getBean(Recorder.class);
+				await().atMost(WAIT)
+					.until(() -> context.getBean(ArvadosEventSubscription.class).state().phase() == StreamPhase.POLLING);
+				LogEntry event = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(event.id()));
 			});
 		}
 	}

@@ -26,6 +26,14 @@ class WebSocketUrlResolverTests {
 	}
 
 	@Test
+	void aPlainWebSocketToAnotherHostThanLoopbackIsRefusedUnderAPlainApiToo() {
+		WebSocketUrlResolver resolver = new WebSocketUrlResolver(URI.create("http://127.0.0.1:8"),
+				URI.create("ws://ws.zzzzz.example.org/websocket"), false, RestClient.create());
+		assertThatExceptionOfType(WebSocketNotAdvertisedException.class).isThrownBy(resolver::resolve)
+			.withMessageContaining("the token would travel unencrypted");
+	}
+
+	@Test
 	void insecureAllowsIt() {
 		URI url = URI.create("ws://ws.zzzzz.example.org/websocket");
 		assertThat(new WebSocketUrlResolver(HTTPS, url, true, RestClient.create()).resolve()).isEqualTo(url);
