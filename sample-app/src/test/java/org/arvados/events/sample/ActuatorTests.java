@@ -22,10 +22,14 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ARVADOS_API_HOST=", "arvados.events.health.down-after=1s",
-				"arvados.events.reconnect.max-interval=500ms" })
+				"arvados.events.reconnect.max-interval=500ms", "ARVADOS_API_TOKEN=" + ActuatorTests.VARIABLE_TOKEN,
+				"management.endpoints.web.exposure.include=health,metrics,configprops,env",
+				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always" })
 class ActuatorTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	static final String VARIABLE_TOKEN = "v2/zzzzz-gj3su-0v4r14bl3t0k3n/Fr0m-Th3-3nv1r0nm3nt";
 
 	@LocalServerPort
 	int port;
@@ -73,6 +77,19 @@ class ActuatorTests {
 		this.cluster.failListRequests(0, 503);
 		this.cluster.setRefuseConnections(false);
 		await().atMost(WAIT).until(() -> events().path("status").asString().equals("UP"));
+	}
+
+	@Test
+	void configpropsAndEnvNeverShowTheTokenEvenWithShowValuesAlways() {
+		String configprops = get("/actuator/configprops").toString();
+		assertThat(configprops).contains("arvados.events").contains("\"token\":\"******\"")
+			.doesNotContain(this.cluster.token());
+		String env = get("/actuator/env").toString();
+		assertThat(env).contains("arvados.events.token").contains("ARVADOS_API_TOKEN")
+			.doesNotContain(this.cluster.token())
+			.doesNotContain(VARIABLE_TOKEN);
+		// Show-values is really on: other values are shown.
+		assertThat(env).contains("\"arvados.events.health.down-after\":{\"value\":\"1s\"");
 	}
 
 	private JsonNode events() {
