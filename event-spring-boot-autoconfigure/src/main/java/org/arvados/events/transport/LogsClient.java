@@ -184,13 +184,15 @@ public final class LogsClient {
 	}
 
 	// What Spring's default error handler throws, with only the start of the body read: a proxy's error page can be
-	// as large as it likes.
+	// as large as it likes. The message, which health's lastError and the stream's events carry to whoever may
+	// read them, says the status only; the body's start stays on the exception.
 	private static RestClientResponseException failure(ClientHttpResponse response) throws IOException {
 		HttpStatusCode status = response.getStatusCode();
 		String statusText = response.getStatusText();
 		byte[] start = response.getBody().readNBytes(MAX_ERROR_BODY);
-		String message = status.value() + " " + statusText + ": "
-				+ ((start.length == 0) ? "[no body]" : "\"" + new String(start, StandardCharsets.UTF_8) + "\"");
+		String message = status.value() + " " + statusText
+				+ ((start.length == 0) ? " (no body)" : " (a body of " + start.length + " bytes)");
+
 		HttpHeaders headers = response.getHeaders();
 		if (status.is4xxClientError()) {
 			return HttpClientErrorException.create(message, status, statusText, headers, start, StandardCharsets.UTF_8);
