@@ -100,6 +100,25 @@ class LogPageDecodingTests {
 			.isThrownBy(() -> this.decoder.decodeList("{\"items\":[" + item(1) + "," + deep + ",{\"id\":3,"));
 	}
 
+	@Test
+	void aPageReadAgainDoesNotBuildTheValuesOfItsItems() {
+		// The long name sends the page down the lenient way; the other item is 15 MB of empty objects, which as maps
+		// would take ~20 times its bytes (an OutOfMemoryError at -Xmx256m).
+		String longName = "{\"id\":2,\"properties\":{\"" + "n".repeat(50_001) + "\":1}}";
+		String empties = "{\"id\":3,\"properties\":{\"a\":[" + "{},".repeat(5_000_000) + "{}]}}";
+		byte[] body = page(1000, item(1), longName, empties, item(4)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+			.getThreadMXBean();
+		long before = threads.getCurrentThreadAllocatedBytes();
+		LogPage page = this.decoder.decodeList(body);
+		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(page.events()).extracting(ArvadosEvent::id).containsExactly(1L, 3L, 4L);
+		assertThat(page.skippedIds()).containsExactly(2L);
+		// The item's text (a String of its bytes) and the parsers' buffers; maps would be ~300 MB.
+		assertThat(allocated).as("bytes allocated to decode a page of %d bytes", body.length)
+			.isLessThan(4L * body.length);
+	}
+
 	private static String page(int limit, String... items) {
 		return "{\"kind\":\"arvados#logList\",\"offset\":0,\"limit\":" + limit + ",\"items\":[" + String.join(",", items)
 				+ "]}";
