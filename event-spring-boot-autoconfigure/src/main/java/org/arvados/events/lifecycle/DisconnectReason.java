@@ -32,6 +32,12 @@ public enum DisconnectReason {
 	/** The checkpoint store cannot be read yet (a database that is down): the stream waits for the saved position. */
 	CHECKPOINT_UNAVAILABLE(false),
 
+	/**
+	 * A task of the stream's own thread failed in a way none expected: an {@link Error} such as an
+	 * {@link OutOfMemoryError}, or a bug. Said at ERROR; the stream starts again after a back-off.
+	 */
+	INTERNAL_FAILURE(false),
+
 	/** The thread that hands events to the handlers died. */
 	DISPATCHER_FAILED(true),
 

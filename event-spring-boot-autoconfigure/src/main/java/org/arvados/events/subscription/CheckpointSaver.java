@@ -144,6 +144,13 @@ final class CheckpointSaver {
 				logger.warn("Cannot save the Arvados events position (after id " + checkpoint.lowWaterMark() + "): "
 						+ this.redactor.describe(ex) + "; trying again in " + this.interval.toMillis() + " ms");
 			}
+			catch (Error ex) {
+				// Caught too: it would end the timer's periodic task without a word, and nothing would be saved again.
+				this.changed = true;
+				logger.error("Unexpected failure saving the Arvados events position (after id "
+						+ checkpoint.lowWaterMark() + "): " + this.redactor.describe(ex) + "; trying again in "
+						+ this.interval.toMillis() + " ms");
+			}
 		}
 	}
 

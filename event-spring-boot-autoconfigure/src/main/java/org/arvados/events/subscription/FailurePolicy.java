@@ -80,12 +80,27 @@ final class FailurePolicy {
 	}
 
 	/**
+	 * What a failure that no task expected means: an {@link Error} (out of memory, a stack overflow) or a bug. The
+	 * stream starts again from the check of the API, after a back-off.
+	 * @param failure what a task of the stream's thread threw
+	 * @return the decision
+	 */
+	Decision unexpected(Throwable failure) {
+		StackTraceElement[] trace = failure.getStackTrace();
+		String where = (trace.length > 0) ? " at " + trace[0] : "";
+		return new Decision(DisconnectReason.INTERNAL_FAILURE, "Unexpected failure on the thread that follows Arvados "
+				+ "events from " + this.endpoint + ": " + this.redactor.describe(failure) + where,
+				wait(DisconnectReason.INTERNAL_FAILURE), true);
+	}
+
+	/**
 	 * Say the failure, as loud as it deserves.
 	 * @param decision the failure
 	 * @param current the reason events did not flow before it, if any
 	 */
 	void report(Decision decision, @Nullable DisconnectReason current) {
-		boolean loud = decision.reason().needsAttention() || decision.reason() == DisconnectReason.SUBSCRIPTION_REJECTED;
+		boolean loud = decision.reason().needsAttention() || decision.reason() == DisconnectReason.SUBSCRIPTION_REJECTED
+				|| decision.reason() == DisconnectReason.INTERNAL_FAILURE;
 		String text = decision.description();
 		long millis = decision.delay().toMillis();
 		if (loud && decision.reason() != current) {

@@ -102,7 +102,7 @@ final class StreamMachine implements LiveFeed.Signals {
 	// ---- From the lifecycle: start and stop.
 
 	void start() {
-		this.loop = this.loops.get();
+		this.loop = new GuardedLoop(this.loops.get(), this::crashed);
 		this.running = true;
 		this.mode = initialMode();
 		this.verified = false;
@@ -485,6 +485,13 @@ final class StreamMachine implements LiveFeed.Signals {
 	}
 
 	// ---- Failures.
+
+	// What no task expected, an Error included: said once at ERROR, then the whole cycle again after a back-off.
+	private void crashed(Throwable failure) {
+		if (this.running) {
+			backOff(this.failures.unexpected(failure), this::verify);
+		}
+	}
 
 	private void failed(RuntimeException ex, Runnable retry) {
 		if (this.running) { // else stopping interrupted the request

@@ -21,10 +21,10 @@ final class FakeLog implements LogList {
 	RuntimeException verifyFailure;
 
 	/** Thrown by the next calls to {@link #catchUp}, one each. */
-	final Deque<RuntimeException> catchUpFailures = new ArrayDeque<>();
+	final Deque<Throwable> catchUpFailures = new ArrayDeque<>();
 
 	/** Thrown by every {@link #fillGaps} while set. */
-	RuntimeException gapFailure;
+	Throwable gapFailure;
 
 	@Override
 	public void verify() {
@@ -41,9 +41,9 @@ final class FakeLog implements LogList {
 	@Override
 	public boolean catchUp(BooleanSupplier stillWanted) {
 		this.catchUps++;
-		RuntimeException failure = this.catchUpFailures.poll();
+		Throwable failure = this.catchUpFailures.poll();
 		if (failure != null) {
-			throw failure;
+			throw sneaky(failure);
 		}
 		return stillWanted.getAsBoolean();
 	}
@@ -52,7 +52,7 @@ final class FakeLog implements LogList {
 	public void fillGaps(BooleanSupplier stillWanted) {
 		this.gapLookups++;
 		if (this.gapFailure != null) {
-			throw this.gapFailure;
+			throw sneaky(this.gapFailure);
 		}
 	}
 
@@ -64,6 +64,14 @@ final class FakeLog implements LogList {
 	@Override
 	public long resumeAfter() {
 		return 0;
+	}
+
+	// A RuntimeException or an Error, as given.
+	private static RuntimeException sneaky(Throwable failure) {
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		return (RuntimeException) failure;
 	}
 
 }

@@ -20,7 +20,10 @@ import org.arvados.events.transport.NotAnArvadosApiException;
 import org.arvados.events.transport.SecretRedactor;
 import org.arvados.events.transport.TokenRejectedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.ResourceAccessException;
 
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * driven on a manual loop with a manual clock. Back-off: 200 ms doubling to 15 s, no jitter; heartbeat 4 s
  * (checked every second); poll interval 15 s; WebSocket retry every 60 s; 3 WebSocket attempts.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StreamMachineTests {
 
 	private static final URI ENDPOINT = URI.create("https://zzzzz.example.org");
@@ -311,6 +315,43 @@ class StreamMachineTests {
 		assertThat(phase()).isEqualTo(StreamPhase.CONNECTING);
 		goLive();
 		assertThat(this.log.catchUps).as("the dropped ids come through the list").isEqualTo(2);
+	}
+
+	@Test
+	void anErrorInATaskIsSaidOnceAtErrorAndTheStreamStartsAgain(CapturedOutput output) {
+		start(Transport.AUTO);
+		Link link = this.feed.open();
+		this.loop.runDue();
+		this.log.catchUpFailures.add(new OutOfMemoryError("Java heap space"));
+		this.machine.subscribed(link);
+		this.loop.runDue();
+		assertThat(phase()).isEqualTo(StreamPhase.BACKING_OFF);
+		assertThat(this.status.reason()).isEqualTo(DisconnectReason.INTERNAL_FAILURE);
+		assertThat(this.feed.closes).isOne();
+		assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ")))
+			.singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.contains("Unexpected failure", "OutOfMemoryError: Java heap space", "Trying again in 200 ms");
+		this.loop.advance(Duration.ofMillis(200));
+		assertThat(this.log.verifies).isEqualTo(2);
+		assertThat(phase()).isEqualTo(StreamPhase.CONNECTING);
+		goLive();
+		assertThat(phase()).isEqualTo(StreamPhase.LIVE);
+	}
+
+	@Test
+	void anErrorInAPeriodicTaskDoesNotEndIt() {
+		start(Transport.AUTO);
+		goLive();
+		this.log.openGaps = true;
+		this.log.gapFailure = new StackOverflowError();
+		this.loop.advance(Duration.ofSeconds(15));
+		assertThat(this.log.gapLookups).isOne();
+		assertThat(phase()).isEqualTo(StreamPhase.BACKING_OFF);
+		this.log.gapFailure = null;
+		this.loop.advance(Duration.ofSeconds(1));
+		goLive();
+		this.loop.advance(Duration.ofSeconds(15));
+		assertThat(this.log.gapLookups).as("the gap sweep still runs").isEqualTo(2);
 	}
 
 	@Test
