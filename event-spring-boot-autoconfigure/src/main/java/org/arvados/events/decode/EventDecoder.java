@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Decodes the JSON the Arvados server sends, from the WebSocket (trimmed properties, times with trailing
  * zeros cut) into {@link ServerMessage}s, and from the logs list (full properties, nine fraction digits) into a
  * {@link LogPage}; both give the same {@link ArvadosEvent}.
- * Unknown fields are ignored; anything that is not a JSON object, or an event without an integer id, is
- * {@link MalformedMessageException malformed}.
+ * Unknown fields are ignored; anything that is not a JSON object, or an event without a positive integer id (log
+ * ids start at 1), is {@link MalformedMessageException malformed}.
  */
 public final class EventDecoder {
 
@@ -75,14 +75,14 @@ public final class EventDecoder {
 			}
 			throw new MalformedMessageException("Neither an event nor a status", json);
 		}
-		if (header.id instanceof Long) {
+		if (header.id instanceof Long id && id > 0) {
 			// A small message's bytes are kept for its properties: a second copy made when a handler reads them was a
 			// sixth of what the starter allocated per event. A large one's are not: they would double what each
 			// waiting event holds.
 			return new ServerMessage.Event(
 					header.toEvent(this.reader, json, (bytes.length <= KEPT_BYTES) ? bytes : null, 0));
 		}
-		throw new MalformedMessageException("Event id is not an integer", json);
+		throw new MalformedMessageException("Event id is not a positive integer", json);
 	}
 
 	/**
@@ -96,7 +96,7 @@ public final class EventDecoder {
 	}
 
 	/**
-	 * Decode one page of {@code GET /arvados/v1/logs}. An item without an integer id, or one Jackson refuses (nested
+	 * Decode one page of {@code GET /arvados/v1/logs}. An item without a positive integer id, or one Jackson refuses (nested
 	 * deeper than 500 levels, a name over 50,000 characters: items carry whole {@code properties}, user metadata
 	 * included), is skipped and counted; the id of a refused item, when it can be read, is in
 	 * {@link LogPage#skippedIds()}. Each event's {@link ArvadosEvent#json() json} is the item's own text, cut from
@@ -166,7 +166,7 @@ public final class EventDecoder {
 					catch (JacksonException ex) {
 						throw new UndecodableItemException();
 					}
-					if (header.id instanceof Long) {
+					if (header.id instanceof Long id && id > 0) {
 						int end = (int) parser.currentLocation().getByteOffset();
 						events.add(header.toEvent(this.reader, new String(body, start, end - start,
 								StandardCharsets.UTF_8), null, start));
@@ -199,7 +199,7 @@ public final class EventDecoder {
 				// Offsets as this parser counts them, from the item's first byte.
 				int base = (int) parser.currentTokenLocation().getByteOffset();
 				EventHeader header = EventHeader.readObject(parser);
-				return (header.id instanceof Long)
+				return (header.id instanceof Long id && id > 0)
 						? header.toEvent(this.reader, new String(body, start, end - start, StandardCharsets.UTF_8), null,
 								base)
 						: null;
@@ -233,7 +233,8 @@ public final class EventDecoder {
 			}
 			else if (depth == 1 && token == JsonToken.PROPERTY_NAME && "id".equals(parser.currentName())) {
 				JsonToken value = parser.nextToken();
-				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+				if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+						&& parser.getLongValue() > 0) {
 					id = parser.getLongValue();
 				}
 				else if (value != null && value.isStructStart()) {

@@ -29,6 +29,9 @@ final class ClusterLog implements LogList {
 
 	private final Clock clock;
 
+	/** Whether the known position is yet to be checked against the cluster's newest id, once each start. */
+	private boolean checkAgainstNewest;
+
 	ClusterLog(WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogCatchUp catchUp, EventIntake intake,
 			Duration initialWindow, StartFrom startFrom, CatchUpReport report, Clock clock) {
 		this.discovery = discovery;
@@ -53,8 +56,13 @@ final class ClusterLog implements LogList {
 	@Override
 	public void startFromNewest() {
 		if (this.intake.isPositionKnown()) {
+			if (this.checkAgainstNewest) {
+				this.catchUp.notBeyondNewest();
+				this.checkAgainstNewest = false;
+			}
 			return;
 		}
+		this.checkAgainstNewest = false;
 		// No checkpoint was saved: a start from a time reads the history from then.
 		if (this.startFrom.kind() == StartFrom.Kind.TIME) {
 			this.catchUp.startFromTime(this.startFrom.since(this.clock));
@@ -67,6 +75,7 @@ final class ClusterLog implements LogList {
 	@Override
 	public void streamStarts() {
 		this.report.restart();
+		this.checkAgainstNewest = true;
 	}
 
 	@Override
@@ -82,14 +91,27 @@ final class ClusterLog implements LogList {
 		return !this.intake.isPositionKnown() || this.catchUp.run(stillWanted);
 	}
 
+	// An id the WebSocket gave far above the highest (see EventIntake#leaveToTheList) is looked for above it.
 	@Override
 	public void fillGaps(BooleanSupplier stillWanted) {
-		this.catchUp.fillGaps(stillWanted);
+		if (!this.intake.takeListCheck()) {
+			this.catchUp.fillGaps(stillWanted);
+			return;
+		}
+		boolean done = false;
+		try {
+			done = this.catchUp.run(stillWanted);
+		}
+		finally {
+			if (!done) {
+				this.intake.leaveToTheList();
+			}
+		}
 	}
 
 	@Override
 	public boolean hasOpenGaps() {
-		return this.intake.hasOpenGaps();
+		return this.intake.hasOpenGaps() || this.intake.isListCheckPending();
 	}
 
 	@Override

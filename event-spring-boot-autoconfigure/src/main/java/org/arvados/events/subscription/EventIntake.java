@@ -88,6 +88,9 @@ final class EventIntake {
 
 	private volatile boolean checkpointPending;
 
+	/** An id left for the list to confirm (see {@link #leaveToTheList}). */
+	private volatile boolean listCheckPending;
+
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
@@ -165,6 +168,66 @@ final class EventIntake {
 			this.checkpoints.changed();
 			this.checkpoints.saveNow();
 		}
+	}
+
+	/**
+	 * Whether an id is further above the highest accepted than a source other than the list may move it.
+	 * @param id an event's id
+	 * @param maxJump how far above is plausible: a page of the list
+	 * @return whether the list must confirm it first
+	 */
+	boolean isFarAhead(long id, long maxJump) {
+		synchronized (this.judgeMonitor) {
+			return this.position.isStarted() && id - this.position.highestId() > maxJump;
+		}
+	}
+
+	/**
+	 * An event was left for the list to confirm: the next sweep of the list reads every id above the highest.
+	 * @param id its id
+	 * @param maxJump what was judged too far
+	 */
+	void leaveToTheList(long id, long maxJump) {
+		if (!this.listCheckPending) {
+			this.listCheckPending = true;
+			logger.warn("Event id " + id + " from the WebSocket is more than " + maxJump + " above the highest id so "
+					+ "far (" + this.position.highestId() + "); the logs list is asked for it before it counts");
+		}
+	}
+
+	/** A check of the list that did not finish: the next sweep tries again. */
+	void leaveToTheList() {
+		this.listCheckPending = true;
+	}
+
+	/**
+	 * Whether an id was left for the list since the last {@link #takeListCheck()}.
+	 */
+	boolean isListCheckPending() {
+		return this.listCheckPending;
+	}
+
+	/**
+	 * Take the pending check of the list: the caller reads every id above the highest, or gives it back.
+	 * @return whether one was pending
+	 */
+	boolean takeListCheck() {
+		boolean pending = this.listCheckPending;
+		this.listCheckPending = false;
+		return pending;
+	}
+
+	/**
+	 * Resume after the given id instead of the known position, whose highest id the cluster does not have.
+	 * @param newest the cluster's newest id
+	 */
+	void resumeAfterNewest(long newest) {
+		logger.warn("The saved Arvados events position (highest id " + this.position.highestId()
+				+ ") is beyond the newest event of the cluster (id " + newest + "), as after a restore of its database "
+				+ "from a backup; resuming after id " + newest);
+		this.position.startAfter(newest);
+		this.checkpoints.changed();
+		this.checkpoints.saveNow();
 	}
 
 	/**

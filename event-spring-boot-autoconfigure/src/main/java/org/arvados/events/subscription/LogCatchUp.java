@@ -58,6 +58,17 @@ final class LogCatchUp {
 	}
 
 	/**
+	 * Move a known position back to the cluster's newest event when its highest id is beyond it: ids the cluster
+	 * has not given out yet (its database was restored from a backup) would count as duplicates when they come.
+	 */
+	void notBeyondNewest() {
+		long newest = this.client.newestId(List.of(), Instant.EPOCH).orElse(0);
+		if (this.intake.highestId() > newest) {
+			this.intake.resumeAfterNewest(newest);
+		}
+	}
+
+	/**
 	 * Start from a time: before the oldest matching event created at or after it, so that the catch-up, which
 	 * reads by id and is gap-free, delivers it and every later one. When none was created since, as
 	 * {@link #startFromNewest}: after the newest event of any kind.

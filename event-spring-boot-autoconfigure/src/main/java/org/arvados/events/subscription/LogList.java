@@ -44,13 +44,14 @@ interface LogList {
 	boolean catchUp(BooleanSupplier stillWanted);
 
 	/**
-	 * Ask only for the ids missing below the highest.
+	 * Ask only for the ids missing below the highest, and, when the WebSocket gave an id far above the highest,
+	 * for every id above it.
 	 * @param stillWanted checked before each page and event
 	 */
 	void fillGaps(BooleanSupplier stillWanted);
 
 	/**
-	 * Whether ids below the highest are missing.
+	 * Whether ids below the highest are missing, or one far above it waits for the list to confirm it.
 	 */
 	boolean hasOpenGaps();
 

@@ -200,7 +200,7 @@ final class WebSocketFeed implements LiveFeed {
 	public boolean release(LiveFeed.Link released) {
 		Link current = (Link) released;
 		for (ArvadosEvent held = current.buffer().next(); held != null; held = current.buffer().next()) {
-			this.intake.accept(held, () -> isCurrent(current));
+			acceptLive(current, held, false);
 		}
 		return current.buffer().isLive();
 	}
@@ -296,8 +296,7 @@ final class WebSocketFeed implements LiveFeed {
 		this.lastReceivedNanos = System.nanoTime();
 		ServerMessage message = this.intake.decode(text, from.connection());
 		if (message instanceof ServerMessage.Event event) {
-			if (!from.buffer().hold(event.event())
-					&& this.intake.accept(event.event(), () -> isCurrent(from), true) == Outcome.NEW_EVENT) {
+			if (!from.buffer().hold(event.event()) && acceptLive(from, event.event(), true) == Outcome.NEW_EVENT) {
 				this.backOff.progressed();
 			}
 		}
@@ -306,6 +305,17 @@ final class WebSocketFeed implements LiveFeed {
 		}
 		// Waiting for room in the queue is not silence on the socket.
 		this.lastReceivedNanos = System.nanoTime();
+	}
+
+	// An id more than a page of the list above the highest accepted is not taken on the WebSocket's word: one wrong
+	// id (a broken proxy, a restored database) would make every real id after it a duplicate, for good. The list
+	// confirms it: a real one is in the next pass, which reads every id above the highest.
+	private Outcome acceptLive(Link from, ArvadosEvent event, boolean mayHandle) {
+		if (this.intake.isFarAhead(event.id(), this.settings.pollLimit())) {
+			this.intake.leaveToTheList(event.id(), this.settings.pollLimit());
+			return Outcome.NOTHING_NEW;
+		}
+		return this.intake.accept(event, () -> isCurrent(from), mayHandle);
 	}
 
 	// The first answer is to the subscription: 200 starts the catch-up, anything else rejects it. Later ones answer

@@ -88,7 +88,7 @@ class EventDecoderTests {
 			.withMessageContaining("Not a JSON object");
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"id\":\"12\"}"))
-			.withMessageContaining("not an integer");
+			.withMessageContaining("not a positive integer");
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"hello\":1}"))
 			.withMessageContaining("Neither an event nor a status");
@@ -134,12 +134,17 @@ class EventDecoderTests {
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"id\":5,\"properties\":{}} {\"id\":6}"))
 			.withMessageContaining("Not valid JSON");
+		for (String id : new String[] { "0", "-1", "-9223372036854775808" }) {
+			assertThatExceptionOfType(MalformedMessageException.class)
+				.isThrownBy(() -> this.decoder.decode("{\"id\":" + id + ",\"event_type\":\"update\"}"))
+				.withMessageContaining("not a positive integer");
+		}
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"id\":5.5}"))
-			.withMessageContaining("not an integer");
+			.withMessageContaining("not a positive integer");
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> this.decoder.decode("{\"id\":123456789012345678901234567890}"))
-			.withMessageContaining("not an integer");
+			.withMessageContaining("not a positive integer");
 	}
 
 	@Test

@@ -101,6 +101,16 @@ class LogPageDecodingTests {
 	}
 
 	@Test
+	void anItemWhoseIdIsNotPositiveIsSkippedWithoutItsIdEitherWay() {
+		String zero = "{\"id\":0,\"event_type\":\"update\"}";
+		String negative = "{\"id\":-9223372036854775808,\"properties\":{\"" + "n".repeat(50_001) + "\":1}}";
+		LogPage page = this.decoder.decodeList(page(1000, item(1), zero, negative, item(4)));
+		assertThat(page.events()).extracting(ArvadosEvent::id).containsExactly(1L, 4L);
+		assertThat(page.skippedIds()).isEmpty();
+		assertThat(page.malformed()).isEqualTo(2);
+	}
+
+	@Test
 	void aPageReadAgainDoesNotBuildTheValuesOfItsItems() {
 		// The long name sends the page down the lenient way; the other item is 15 MB of empty objects, which as maps
 		// would take ~20 times its bytes (an OutOfMemoryError at -Xmx256m).

@@ -57,6 +57,47 @@ class GapTests {
 	}
 
 	@Test
+	void anIdFarInTheFutureOnTheWebSocketIsNotTakenOnItsWordAndEventsGoOn() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, PROPERTIES).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+				LogEntry before = handledAbove(cluster, recorder);
+				cluster.sendRaw("{\"id\":9223372036854775807,\"object_uuid\":\"" + FakeArvadosCluster.uuid("4zz18")
+						+ "\",\"event_type\":\"update\",\"properties\":{}}");
+				LogEntry after = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(after.id()));
+				// Past several gap timeouts and sweeps of the list.
+				await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> subscription.state().openGaps() == 0);
+				LogEntry later = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(later.id()));
+				assertThat(recorder.ids()).containsExactly(before.id(), after.id(), later.id());
+				assertThat(subscription.state().highestId()).isEqualTo(later.id());
+			});
+		}
+	}
+
+	@Test
+	void aRealJumpOfTheIdsIsConfirmedThroughTheListAndDelivered() {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, PROPERTIES).withPropertyValues("arvados.events.polling.limit=20").run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				LogEntry before = handledAbove(cluster, recorder);
+				// Fifty ids burned by rolled-back transactions: the next event is more than a page above.
+				for (int i = 0; i < 50; i++) {
+					cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).rollback();
+				}
+				LogEntry far = emit(cluster);
+				assertThat(far.id()).isGreaterThan(before.id() + 20);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(far.id()));
+				LogEntry next = emit(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(next.id()));
+				assertThat(recorder.ids()).containsExactly(before.id(), far.id(), next.id());
+			});
+		}
+	}
+
+	@Test
 	void aGapTheListDoesNotHaveIsGivenUpAfterTheTimeout() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			runner(cluster, PROPERTIES).run((context) -> {

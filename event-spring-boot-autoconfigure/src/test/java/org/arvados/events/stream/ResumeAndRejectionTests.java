@@ -103,6 +103,24 @@ class ResumeAndRejectionTests {
 	}
 
 	@Test
+	void aSavedPositionBeyondTheClustersNewestIdResumesAfterTheNewest(CapturedOutput output) {
+		RecordingStore store = new RecordingStore();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			LogEntry old = emit(cluster);
+			// As after a restore of the cluster's database from a backup: ids it has not given out yet.
+			store.checkpoint = new Checkpoint(old.id() + 1_000_000, List.of());
+			runner(cluster, "arvados.events.start-from=checkpoint").withBean(EventCheckpointStore.class, () -> store)
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry fresh = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(fresh.id()));
+					assertThat(recorder.ids()).containsExactly(fresh.id());
+					assertThat(output).contains("is beyond the newest event of the cluster (id " + old.id() + ")");
+				});
+		}
+	}
+
+	@Test
 	void theCheckpointMovesOnlyAfterTheHandlersReturn() {
 		CountDownLatch gate = new CountDownLatch(1);
 		RecordingStore store = new RecordingStore();
@@ -172,9 +190,11 @@ class ResumeAndRejectionTests {
 
 		final List<Long> saved = new CopyOnWriteArrayList<>();
 
+		volatile Checkpoint checkpoint;
+
 		@Override
 		public Optional<Checkpoint> load() {
-			return Optional.empty();
+			return Optional.ofNullable(this.checkpoint);
 		}
 
 		@Override
