@@ -1,6 +1,7 @@
 package org.arvados.events.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,15 @@ import org.springframework.validation.Validator;
 public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware {
 
 	private static final DataSize MAX_MESSAGE_SIZE = DataSize.ofBytes(Integer.MAX_VALUE);
+
+	// A wait of more than a year is a slip of the finger, and nanoseconds of a year (3.2e16) stay far from
+	// overflow (9.2e18, about 292 years) even when added to a clock reading or multiplied by the back-off.
+	private static final Duration MAX_DURATION = Duration.ofDays(365);
+
+	private static final String MAX_DURATION_TEXT = "365d";
+
+	// The dispatcher's queue is an array of this many slots, allocated at start.
+	private static final int MAX_QUEUE_CAPACITY = 1_000_000;
 
 	private static final String NETTY_CLIENT_CLASS = "io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler";
 
@@ -75,14 +85,14 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	/**
 	 * Where to start: 'latest' (events from now on), 'checkpoint' (after the saved position, else latest), an
 	 * event id to start from, or a time: an instant (2026-11-28T00:00:00Z) or a duration before the start (1h,
-	 * 30m), from the first event created then. A time, like 'checkpoint', resumes after the saved position when
-	 * there is one. Defaults to 'checkpoint' with a durable checkpoint store, else 'latest'.
+	 * 30m, at most 36500d), from the first event created then. A time, like 'checkpoint', resumes after the saved
+	 * position when there is one. Defaults to 'checkpoint' with a durable checkpoint store, else 'latest'.
 	 */
 	private @Nullable StartFrom startFrom;
 
 	/**
 	 * A catch-up through the logs list that takes longer than this is announced with a CaughtUpEvent once it
-	 * is done, as the first one of each start (the history) always is.
+	 * is done, as the first one of each start (the history) always is. At most 365 days.
 	 */
 	private Duration caughtUpThreshold = Duration.ofSeconds(10);
 
@@ -93,7 +103,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	private @Nullable Transport transport;
 
 	/**
-	 * How many received events may wait for their handlers. When full, reading from the server pauses.
+	 * How many received events may wait for their handlers. When full, reading from the server pauses. From 1 to
+	 * 1000000: the queue is allocated whole at start, one slot per event.
 	 */
 	private int queueCapacity = 256;
 
@@ -200,7 +211,10 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	}
 
 	public void setQueueCapacity(int queueCapacity) {
-		this.queueCapacity = positive(queueCapacity);
+		if (queueCapacity < 1 || queueCapacity > MAX_QUEUE_CAPACITY) {
+			throw new IllegalArgumentException("must be from 1 to " + MAX_QUEUE_CAPACITY);
+		}
+		this.queueCapacity = queueCapacity;
 	}
 
 	public DispatchMode getDispatch() {
@@ -283,8 +297,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	}
 
 	private static Duration positive(Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException("must be a positive duration");
+		if (value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+			throw new IllegalArgumentException("must be a positive duration of at most " + MAX_DURATION_TEXT);
 		}
 		return value;
 	}
@@ -397,13 +411,13 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		private int attempts = 3;
 
 		/**
-		 * While 'auto' is polling, how often to try the WebSocket again.
+		 * While 'auto' is polling, how often to try the WebSocket again. At most 365 days.
 		 */
 		private Duration retryInterval = Duration.ofMinutes(1);
 
 		/**
 		 * How long a connection may stay silent before it is presumed dead and replaced. The server sends a
-		 * keepalive every 60 seconds.
+		 * keepalive every 60 seconds. At most 365 days.
 		 */
 		private Duration heartbeatTimeout = Duration.ofSeconds(150);
 
@@ -502,7 +516,7 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		/**
 		 * Wait between polls of the logs list once a poll has reached the newest event. A full page is followed
-		 * at once by the next. On the WebSocket, how often missing ids are looked up in the list.
+		 * at once by the next. On the WebSocket, how often missing ids are looked up in the list. At most 365 days.
 		 */
 		private Duration interval = Duration.ofSeconds(15);
 
@@ -513,7 +527,7 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		private int limit = 1000;
 
 		/**
-		 * How far back 'latest' looks for the newest matching event to start after.
+		 * How far back 'latest' looks for the newest matching event to start after. At most 365 days.
 		 */
 		private Duration initialWindow = Duration.ofHours(2);
 
@@ -549,7 +563,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	public static class Gaps {
 
 		/**
-		 * How long to wait for a missing event id before giving it up as rolled back or not visible.
+		 * How long to wait for a missing event id before giving it up as rolled back or not visible. At most 365
+		 * days.
 		 */
 		private Duration timeout = Duration.ofMinutes(1);
 
@@ -582,12 +597,12 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	public static class Reconnect {
 
 		/**
-		 * Wait before the first reconnect attempt.
+		 * Wait before the first reconnect attempt. At most 365 days.
 		 */
 		private Duration initialInterval = Duration.ofMillis(200);
 
 		/**
-		 * Longest wait between attempts.
+		 * Longest wait between attempts. At most 365 days.
 		 */
 		private Duration maxInterval = Duration.ofSeconds(15);
 
@@ -597,7 +612,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		private double multiplier = 2.0;
 
 		/**
-		 * Random variation added to or taken from each wait, so that many clients do not reconnect in step.
+		 * Random variation added to or taken from each wait, so that many clients do not reconnect in step. From 0 to
+		 * 365 days.
 		 */
 		private Duration jitter = Duration.ofMillis(100);
 
@@ -633,8 +649,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		}
 
 		public void setJitter(Duration jitter) {
-			if (jitter.isNegative()) {
-				throw new IllegalArgumentException("must not be negative");
+			if (jitter.isNegative() || jitter.compareTo(MAX_DURATION) > 0) {
+				throw new IllegalArgumentException("must be from 0s to " + MAX_DURATION_TEXT);
 			}
 			this.jitter = jitter;
 		}
@@ -648,7 +664,7 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		/**
 		 * How long events may stop flowing (no transport works) before the health is DOWN; until then it is
-		 * UNKNOWN.
+		 * UNKNOWN. At most 365 days.
 		 */
 		private Duration downAfter = Duration.ofMinutes(5);
 
@@ -669,8 +685,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		/**
 		 * File that keeps the position, e.g. /var/lib/app/arvados-events.checkpoint. Setting it selects the file
-		 * store; blank means not set. Written to a temporary file and renamed; locked while the application runs,
-		 * so one process uses it at a time.
+		 * store; blank means not set. Must name a file, not a folder. Written to a temporary file and renamed;
+		 * locked while the application runs, so one process uses it at a time.
 		 */
 		private @Nullable Path file;
 
@@ -689,7 +705,7 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		/**
 		 * Longest time between saves of the position while events are handled. Saves are coalesced: one at a
-		 * time, and once more when the subscription stops.
+		 * time, and once more when the subscription stops. At most 365 days.
 		 */
 		private Duration interval = Duration.ofSeconds(1);
 
@@ -701,6 +717,11 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 			// Boot's binder leaves an unresolvable placeholder as it is: a file named ${CHECKPOINT_FILE} is a mistake.
 			if (file != null && file.toString().contains("${")) {
 				throw new IllegalArgumentException("a ${…} placeholder that nothing resolved");
+			}
+			// The root has no folder to hold the file, and a folder cannot be renamed over: refuse both now,
+			// rather than with a stack trace when the store opens.
+			if (file != null && (file.getFileName() == null || Files.isDirectory(file))) {
+				throw new IllegalArgumentException("must be the path of a file, not of a folder");
 			}
 			this.file = file;
 		}

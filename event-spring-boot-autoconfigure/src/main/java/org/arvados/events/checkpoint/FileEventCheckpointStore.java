@@ -39,12 +39,17 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 	/**
 	 * Open the store and lock it.
 	 * @param file the file that keeps the position; its folder is created if missing
+	 * @throws IllegalArgumentException if the path is a folder, or the root
 	 * @throws IllegalStateException if another process or another store in this one holds the file
 	 * @throws UncheckedIOException if the folder or the lock file cannot be created
 	 */
 	public FileEventCheckpointStore(Path file) {
 		this.file = file.toAbsolutePath().normalize();
 		Path folder = this.file.getParent();
+		if (folder == null || Files.isDirectory(this.file)) {
+			throw new IllegalArgumentException("The Arvados events checkpoint file must be a file, and " + this.file
+					+ " is a folder");
+		}
 		this.temporary = folder.resolve(this.file.getFileName() + ".tmp");
 		Path lockFile = folder.resolve(this.file.getFileName() + ".lock");
 		try {
@@ -108,6 +113,12 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 			throw unreadable("it is not UTF-8 text");
 		}
 		catch (IOException ex) {
+			if (Files.isDirectory(this.file)) {
+				// Never the advice to delete it: a folder is not ours to remove.
+				throw new CheckpointUnreadableException("The Arvados events checkpoint file " + this.file
+						+ " is unusable: it is a folder. Not starting: set arvados.events.checkpoint.file to the path "
+						+ "of a file");
+			}
 			throw unreadable("it cannot be read (" + ex + ")");
 		}
 		try {

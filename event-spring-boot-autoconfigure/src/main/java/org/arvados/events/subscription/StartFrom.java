@@ -27,6 +27,9 @@ import org.springframework.boot.convert.DurationStyle;
  */
 public record StartFrom(Kind kind, long id, @Nullable Instant at, @Nullable Duration ago) {
 
+	// A century reaches back before any Arvados cluster, and its nanoseconds (3.2e18) still fit in a long.
+	private static final Duration MAX_AGO = Duration.ofDays(36_500);
+
 	/** Only events that arrive from now on: the default. */
 	public static final StartFrom LATEST = new StartFrom(Kind.LATEST, 0);
 
@@ -61,6 +64,10 @@ public record StartFrom(Kind kind, long id, @Nullable Instant at, @Nullable Dura
 		if ((kind == Kind.TIME) ? !time : (at != null || ago != null)) {
 			throw new IllegalArgumentException("A start from a time has either an instant or a duration, and only it");
 		}
+		if (ago != null && (ago.isNegative() || ago.isZero() || ago.compareTo(MAX_AGO) > 0)) {
+			throw new IllegalArgumentException("a duration before the start must be positive and at most 36500d, not "
+					+ ago);
+		}
 	}
 
 	/**
@@ -83,13 +90,10 @@ public record StartFrom(Kind kind, long id, @Nullable Instant at, @Nullable Dura
 
 	/**
 	 * From the first event created at most this long before the start.
-	 * @param ago a positive duration
+	 * @param ago a positive duration of at most 36500 days
 	 * @return the start
 	 */
 	public static StartFrom ago(Duration ago) {
-		if (ago.isNegative() || ago.isZero()) {
-			throw new IllegalArgumentException("a duration before the start must be positive, not " + ago);
-		}
 		return new StartFrom(Kind.TIME, 0, null, ago);
 	}
 

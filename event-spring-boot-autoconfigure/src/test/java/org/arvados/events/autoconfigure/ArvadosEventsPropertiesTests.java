@@ -1,9 +1,12 @@
 package org.arvados.events.autoconfigure;
 
+import java.nio.file.Path;
+
 import org.arvados.events.subscription.StartFrom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,7 +43,7 @@ class ArvadosEventsPropertiesTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			queue-capacity                | -5     | must be positive
+			queue-capacity                | -5     | must be from 1 to 1000000
 			websocket.attempts            | 0      | must be positive
 			websocket.retry-interval      | 0ms    | must be a positive duration
 			websocket.heartbeat-timeout   | -1s    | must be a positive duration
@@ -55,13 +58,53 @@ class ArvadosEventsPropertiesTests {
 			reconnect.initial-interval    | 0ms    | must be a positive duration
 			reconnect.max-interval        | -1s    | must be a positive duration
 			reconnect.multiplier          | 0.5    | must be at least 1
-			reconnect.jitter              | -1ms   | must not be negative
+			reconnect.jitter              | -1ms   | must be from 0s to 365d
 			health.down-after             | 0s     | must be a positive duration
 			caught-up-threshold           | 0s     | must be a positive duration
 			""")
 	void outOfRangeValuesFailAtBindingWithBootsReport(String property, String value, String reason) {
 		String name = "arvados.events." + property;
 		this.runner.withPropertyValues(name + "=" + value).run(failsBinding(name, value, INVALID + reason));
+	}
+
+	// Values that bind as numbers and durations but would overflow later, or take the memory at start.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			queue-capacity                | 2000000000 | must be from 1 to 1000000
+			polling.interval              | 110000d    | must be a positive duration of at most 365d
+			polling.initial-window        | 366d       | must be a positive duration of at most 365d
+			checkpoint.interval           | 110000d    | must be a positive duration of at most 365d
+			websocket.heartbeat-timeout   | 110000d    | must be a positive duration of at most 365d
+			websocket.retry-interval      | 110000d    | must be a positive duration of at most 365d
+			gaps.timeout                  | 110000d    | must be a positive duration of at most 365d
+			reconnect.initial-interval    | 110000d    | must be a positive duration of at most 365d
+			reconnect.max-interval        | 110000d    | must be a positive duration of at most 365d
+			reconnect.jitter              | 110000d    | must be from 0s to 365d
+			health.down-after             | 110000d    | must be a positive duration of at most 365d
+			caught-up-threshold           | 110000d    | must be a positive duration of at most 365d
+			""")
+	void valuesTooLargeToBeMeantFailAtBindingNamingTheRange(String property, String value, String reason) {
+		String name = "arvados.events." + property;
+		this.runner.withPropertyValues(name + "=" + value).run(failsBinding(name, value, INVALID + reason));
+	}
+
+	@Test
+	void aStartFromLongerAgoThanACenturyFailsAtBinding() {
+		this.runner.withPropertyValues("arvados.events.start-from=110000d")
+			.run(failsBinding("arvados.events.start-from", "110000d",
+					"failed to convert java.lang.String to org.arvados.events.subscription.StartFrom (caused by "
+							+ INVALID + "a duration before the start must be positive and at most 36500d, not PT2640000H)"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/", "folder" })
+	void aCheckpointFileThatIsAFolderFailsAtBindingWithoutAdvisingToDeleteIt(String file, @TempDir Path temp) {
+		String value = file.equals("/") ? "/" : temp.toString();
+		this.runner.withPropertyValues("arvados.events.checkpoint.file=" + value)
+			.run(failsBinding("arvados.events.checkpoint.file", value,
+					INVALID + "must be the path of a file, not of a folder"));
+		this.runner.withPropertyValues("arvados.events.checkpoint.file=" + value)
+			.run((context) -> assertThat(FailureReports.of(context.getStartupFailure())).doesNotContainIgnoringCase("delete"));
 	}
 
 	@Test
@@ -98,8 +141,8 @@ class ArvadosEventsPropertiesTests {
 			2026-11-28            | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not '2026-11-28'
 			2026-11-28T00:00:00   | must be 'latest', 'checkpoint', a positive event id, an instant such as 2026-11-28T00:00:00Z or a duration before the start such as 1h or 30m, not '2026-11-28T00:00:00'
 			2999-01-01T00:00:00Z  | must not be in the future: 2999-01-01T00:00:00Z
-			-1h                   | a duration before the start must be positive, not PT-1H
-			0s                    | a duration before the start must be positive, not PT0S
+			-1h                   | a duration before the start must be positive and at most 36500d, not PT-1H
+			0s                    | a duration before the start must be positive and at most 36500d, not PT0S
 			""")
 	void aStartFromThatIsNoneOfItsFormsFailsAtBinding(String value, String reason) {
 		this.runner.withPropertyValues("arvados.events.start-from=" + value)
@@ -157,9 +200,15 @@ class ArvadosEventsPropertiesTests {
 	void valuesAtTheLimitsBind() {
 		this.runner
 			.withPropertyValues("arvados.events.queue-capacity=1", "arvados.events.websocket.max-message-size=2047MB",
+					"arvados.events.polling.interval=365d", "arvados.events.start-from=36500d",
 					"arvados.events.reconnect.initial-interval=1s", "arvados.events.reconnect.max-interval=1s",
 					"arvados.events.reconnect.multiplier=1", "arvados.events.reconnect.jitter=0s",
 					"arvados.events.endpoint=127.0.0.1:9/")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.runner
+			.withPropertyValues("arvados.events.queue-capacity=1000000", "arvados.events.checkpoint.interval=365d",
+					"arvados.events.websocket.heartbeat-timeout=365d", "arvados.events.reconnect.jitter=365d",
+					"arvados.events.reconnect.max-interval=365d")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -174,7 +223,7 @@ class ArvadosEventsPropertiesTests {
 			.contains("Property: arvados.events.queue-capacity")
 			.contains("Value: \"-5\"")
 			.contains("Origin: \"arvados.events.queue-capacity\" from property source \"commandLineArgs\"")
-			.contains("Reason: java.lang.IllegalArgumentException: must be positive")
+			.contains("Reason: java.lang.IllegalArgumentException: must be from 1 to 1000000")
 			.doesNotContain("BeanCreationException");
 	}
 

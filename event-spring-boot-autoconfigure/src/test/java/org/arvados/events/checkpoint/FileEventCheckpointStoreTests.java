@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -85,6 +86,27 @@ class FileEventCheckpointStoreTests {
 			assertThatIllegalStateException().isThrownBy(store::load)
 				.withMessageContaining("it is not UTF-8 text")
 				.withMessageContaining("delete it");
+		}
+	}
+
+	@Test
+	void aFolderOrTheRootIsRefusedAsTheFileWithoutAdvisingToDeleteIt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new FileEventCheckpointStore(this.folder))
+			.withMessage("The Arvados events checkpoint file must be a file, and " + this.folder + " is a folder")
+			.withMessageNotContainingAny("delete", "Delete");
+		Path root = this.folder.getRoot();
+		assertThatIllegalArgumentException().isThrownBy(() -> new FileEventCheckpointStore(root))
+			.withMessage("The Arvados events checkpoint file must be a file, and " + root + " is a folder");
+	}
+
+	@Test
+	void aFolderPutInPlaceOfTheFileStopsTheStartWithoutAdvisingToDeleteIt() throws IOException {
+		Path file = this.folder.resolve("arvados-events.checkpoint");
+		try (FileEventCheckpointStore store = new FileEventCheckpointStore(file)) {
+			Files.createDirectory(file);
+			assertThatIllegalStateException().isThrownBy(store::load)
+				.withMessageContaining(file + " is unusable: it is a folder")
+				.withMessageNotContainingAny("delete", "Delete");
 		}
 	}
 
