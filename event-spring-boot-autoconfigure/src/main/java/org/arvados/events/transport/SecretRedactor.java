@@ -2,6 +2,9 @@ package org.arvados.events.transport;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,22 +12,41 @@ import org.jspecify.annotations.Nullable;
  * Removes the API token from text that is about to be logged. Exceptions from the WebSocket and HTTP
  * clients may quote the URL they tried, and the WebSocket URL must carry the token in its query, so
  * every failure message passes through here before it reaches a log line.
+ * <p>
+ * The value of an {@code api_token} query parameter and of an {@code Authorization} header's credentials is
+ * masked whatever it is. Beyond those, a token of {@value #WHOLE_WORD_BELOW} characters or more is masked wherever
+ * it appears (a real Arvados token is a long {@code v2/…/…}); a shorter one, as a test cluster's {@code x}, only
+ * where it stands alone, so that it is not masked inside every word of the message.
  */
 public final class SecretRedactor {
 
 	private static final String MASK = "******";
 
+	private static final int WHOLE_WORD_BELOW = 8;
+
+	// A URL's query value ends at the next parameter, the fragment, or whatever ends the URL in the text.
+	private static final Pattern QUERY_VALUE = Pattern.compile("(?i)(api_token=)[^&#\\s\"'<>]+");
+
+	private static final Pattern CREDENTIALS = Pattern.compile("(?i)(\\b(?:Bearer|OAuth2)\\s+)[^\\s\"',;]+");
+
+	// What a word is made of: a short token inside one of these is part of another word.
+	private static final String WORD = "[\\p{Alnum}_-]";
+
 	private final String token;
 
-	private final String encodedToken;
+	private final Pattern standing;
 
 	public SecretRedactor(String token) {
 		this.token = token;
-		this.encodedToken = URLEncoder.encode(token, StandardCharsets.UTF_8);
+		String encoded = URLEncoder.encode(token, StandardCharsets.UTF_8);
+		String either = Pattern.quote(token) + (encoded.equals(token) ? "" : "|" + Pattern.quote(encoded));
+		this.standing = Pattern.compile((token.length() >= WHOLE_WORD_BELOW) ? either
+				: "(?<!" + WORD + ")(?:" + either + ")(?!" + WORD + ")");
 	}
 
 	/**
-	 * The text with every occurrence of the token, plain or URL-encoded, masked.
+	 * The text with the token, plain or URL-encoded, masked: always in a query's {@code api_token} and in
+	 * {@code Bearer} credentials; a long token everywhere, a short one where it stands alone.
 	 * @param text the text
 	 * @return the text without the token
 	 */
@@ -32,7 +54,9 @@ public final class SecretRedactor {
 		if (text == null || this.token.isEmpty()) {
 			return String.valueOf(text);
 		}
-		return text.replace(this.token, MASK).replace(this.encodedToken, MASK);
+		String masked = QUERY_VALUE.matcher(text).replaceAll("$1" + MASK);
+		masked = CREDENTIALS.matcher(masked).replaceAll("$1" + MASK);
+		return this.standing.matcher(masked).replaceAll(Matcher.quoteReplacement(MASK));
 	}
 
 	/**
@@ -64,6 +88,10 @@ public final class SecretRedactor {
 			if (t instanceof HandshakeRedirectException) {
 				return t.getMessage();
 			}
+			if (answeredInPlainHttp(t)) {
+				return "the server answered in plain HTTP, not TLS: is the endpoint's scheme right (https:// or wss:// "
+						+ "to a port that speaks http://)?" + detail(t);
+			}
 			if (t instanceof java.net.ConnectException) {
 				return "connection refused" + detail(t);
 			}
@@ -82,6 +110,17 @@ public final class SecretRedactor {
 			}
 		}
 		return null;
+	}
+
+	// The JDK says "Unsupported or unrecognized SSL message" (before 11: "Unrecognized SSL message, plaintext
+	// connection?"); Netty throws NotSslRecordException, which is not an SSLException.
+	private static boolean answeredInPlainHttp(Throwable t) {
+		if (t.getClass().getSimpleName().equals("NotSslRecordException")) {
+			return true;
+		}
+		String message = (t.getMessage() != null) ? t.getMessage().toLowerCase(Locale.ROOT) : "";
+		return t instanceof javax.net.ssl.SSLException
+				&& (message.contains("unrecognized ssl message") || message.contains("plaintext connection"));
 	}
 
 	private static String detail(Throwable t) {

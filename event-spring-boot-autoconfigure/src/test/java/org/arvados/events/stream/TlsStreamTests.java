@@ -1,5 +1,7 @@
 package org.arvados.events.stream;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
@@ -50,6 +52,22 @@ class TlsStreamTests {
 							+ " (TLS handshake failed (is the certificate trusted? see arvados.events.ssl.bundle)"));
 				assertThat(cluster.connectionsAccepted()).isZero();
 			});
+		}
+	}
+
+	// Jetty, as a web server does, answers the TLS hello with a plain HTTP 400 (the JDK's HttpServer would wait).
+	@Test
+	void anHttpsEndpointOnAPortThatSpeaksPlainHttpIsSaidInWords(CapturedOutput output) {
+		WireMockServer plainHttp = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+		plainHttp.start();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			String endpoint = "https://127.0.0.1:" + plainHttp.port();
+			runner(cluster, "arvados.events.endpoint=" + endpoint).run((context) -> await().atMost(WAIT)
+				.until(() -> output.getAll().contains("Cannot reach the API of " + endpoint
+						+ " (the server answered in plain HTTP, not TLS: is the endpoint's scheme right")));
+		}
+		finally {
+			plainHttp.stop();
 		}
 	}
 

@@ -40,4 +40,46 @@ class SecretRedactorTests {
 		assertThat(redactor.describe(new java.net.http.HttpTimeoutException("request timed out"))).startsWith("timed out");
 	}
 
+	@Test
+	void masksAShortTokenAsAWholeValueOnly() {
+		SecretRedactor redactor = new SecretRedactor("e");
+		assertThat(redactor.describe(new IllegalStateException("Handshake to ws://h/websocket?api_token=e failed",
+				new RuntimeException("token e rejected"))))
+			.isEqualTo("IllegalStateException: Handshake to ws://h/websocket?api_token=****** failed; "
+					+ "caused by RuntimeException: token ****** rejected");
+		assertThat(redactor.redact("GET \"http://h/arvados/v1/logs?api_token=e&limit=1\": Connection reset"))
+			.isEqualTo("GET \"http://h/arvados/v1/logs?api_token=******&limit=1\": Connection reset");
+		assertThat(redactor.redact("Authorization: Bearer e")).isEqualTo("Authorization: Bearer ******");
+		assertThat(redactor.redact("Authorization: OAuth2 e, sent")).isEqualTo("Authorization: OAuth2 ******, sent");
+		assertThat(redactor.redact("e")).isEqualTo("******");
+		assertThat(redactor.redact("(e)")).isEqualTo("(******)");
+		assertThat(redactor.redact("ResourceAccessException: the exec-e_e line")).as("inside words and names")
+			.isEqualTo("ResourceAccessException: the exec-e_e line");
+	}
+
+	@Test
+	void masksAShortTokenUrlEncodedInTheQuery() {
+		SecretRedactor redactor = new SecretRedactor("a/b");
+		assertThat(redactor.redact("ws://h/websocket?x=1&api_token=a%2Fb#f and a/b, not a/bc"))
+			.isEqualTo("ws://h/websocket?x=1&api_token=******#f and ******, not a/bc");
+	}
+
+	@Test
+	void masksALongTokenWhereverItStands() {
+		SecretRedactor redactor = new SecretRedactor("s3cr3t-t0ken");
+		assertThat(redactor.redact("prefix-s3cr3t-t0ken-suffix xs3cr3t-t0kenx")).isEqualTo("prefix-******-suffix x******x");
+	}
+
+	@Test
+	void saysInWordsThatAnHttpsEndpointAnsweredInPlainHttp() {
+		SecretRedactor redactor = new SecretRedactor(this.token);
+		String expected = "the server answered in plain HTTP, not TLS: is the endpoint's scheme right "
+				+ "(https:// or wss:// to a port that speaks http://)?";
+		assertThat(redactor.describe(new RuntimeException("I/O error",
+				new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message"))))
+			.startsWith(expected);
+		assertThat(redactor.describe(new javax.net.ssl.SSLException("Unrecognized SSL message, plaintext connection?")))
+			.startsWith(expected);
+	}
+
 }
