@@ -86,9 +86,24 @@ public record Checkpoint(long highestId, List<ResumePosition.Range> gaps) {
 			if (!gap.isArray() || gap.size() != 2 || !gap.get(0).isIntegralNumber() || !gap.get(1).isIntegralNumber()) {
 				throw new IllegalArgumentException("A checkpoint gap must be [<from>,<to>], not " + gap);
 			}
-			gaps.add(new ResumePosition.Range(gap.get(0).asLong(), gap.get(1).asLong()));
+			gaps.add(new ResumePosition.Range(id(gap.get(0), "A gap's id"), id(gap.get(1), "A gap's id")));
 		}
-		return new Checkpoint(root.path("highest").asLong(), gaps);
+		return new Checkpoint(id(root.path("highest"), "The highest id"), gaps);
+	}
+
+	// Jackson reads 18446744073709551617 as a BigInteger, and throws its own exception when asked for a long;
+	// a checkpoint that holds one is unreadable as any other, which stops the start instead of retrying.
+	private static long id(JsonNode number, String what) {
+		if (!number.canConvertToLong()) {
+			throw new IllegalArgumentException(what + " must be a whole number from " + Long.MIN_VALUE + " to "
+					+ Long.MAX_VALUE + ", not " + number);
+		}
+		try {
+			return number.longValue();
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(what + " is not a whole number: " + ex.getOriginalMessage());
+		}
 	}
 
 }

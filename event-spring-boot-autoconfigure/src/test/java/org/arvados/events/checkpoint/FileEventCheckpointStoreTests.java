@@ -65,12 +65,14 @@ class FileEventCheckpointStoreTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"v\":1,\"highest\":12", "", "{\"v\":2,\"highest\":12,\"gaps\":[]}",
-			"{\"v\":1,\"highest\":12,\"gaps\":[[14,15]]}" })
+			"{\"v\":1,\"highest\":12,\"gaps\":[[14,15]]}", "{\"v\":1,\"highest\":18446744073709551617,\"gaps\":[]}",
+			"{\"v\":1,\"highest\":12,\"gaps\":[[-18446744073709551617,3]]}" })
 	void aFileThatIsNoCheckpointStopsTheStartSayingWhatToDo(String content) throws IOException {
 		Path file = this.folder.resolve("arvados-events.checkpoint");
 		Files.writeString(file, content, StandardCharsets.UTF_8);
 		try (FileEventCheckpointStore store = new FileEventCheckpointStore(file)) {
 			assertThatIllegalStateException().isThrownBy(store::load)
+				.isInstanceOf(CheckpointUnreadableException.class)
 				.withMessageContaining(file.toString())
 				.withMessageContaining("is unusable: ")
 				.withMessageContaining("delete it to start from arvados.events.start-from");

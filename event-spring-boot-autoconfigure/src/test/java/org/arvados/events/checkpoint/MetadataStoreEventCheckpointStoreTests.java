@@ -147,6 +147,18 @@ class MetadataStoreEventCheckpointStoreTests {
 			.withMessageEndingWith("to start from arvados.events.start-from.");
 	}
 
+	@Test
+	void anIdBeyondTheRangeOfALongStopsTheStartSayingWhatToDo() {
+		this.metadata.put("orders", "{\"v\":1,\"highest\":18446744073709551617,\"gaps\":[]}");
+		MetadataStoreEventCheckpointStore store = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		assertThatIllegalStateException().isThrownBy(store::load)
+			.isInstanceOf(CheckpointUnreadableException.class)
+			.withMessageStartingWith("The Arvados events checkpoint under key 'orders' in SimpleMetadataStore is "
+					+ "unusable: The highest id must be a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+					+ ", not 18446744073709551617")
+			.withMessageEndingWith("to start from arvados.events.start-from.");
+	}
+
 	/** A store whose next call fails, before or after it reached the data. */
 	static final class FailingStore implements ConcurrentMetadataStore {
 
