@@ -9,26 +9,41 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the position in a file, for one process at a time. A save writes {@code <file>.tmp}, forces it to disk,
- * renames it over the file atomically and forces the folder, so the file always holds a whole checkpoint: the old
- * one or the new one. {@code <file>.lock} is locked from construction until {@link #close()}; a second process (or a
- * second store in this one) that opens the same file is refused.
+ * Keeps the position in a file, for one process at a time. A save writes a new {@code <file>.<random>.tmp}, forces
+ * it to disk, renames it over the file atomically and forces the folder, so the file always holds a whole
+ * checkpoint: the old one or the new one. {@code <file>.lock} is locked from construction until {@link #close()}; a
+ * second process (or a second store in this one) that opens the same file is refused.
+ * <p>
+ * The folder may be one others can write: the temporary file is created anew under a name nobody can guess, never
+ * through a link, and both it (so the file) and the lock are the owner's alone where the file system has POSIX
+ * permissions.
  */
 public class FileEventCheckpointStore implements EventCheckpointStore, AutoCloseable {
 
+	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
 	private final Path file;
 
-	private final Path temporary;
+	private final Path folder;
 
 	private final FileChannel lockChannel;
 
@@ -50,17 +65,39 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 			throw new IllegalArgumentException("The Arvados events checkpoint file must be a file, and " + this.file
 					+ " is a folder");
 		}
-		this.temporary = folder.resolve(this.file.getFileName() + ".tmp");
+		this.folder = folder;
 		Path lockFile = folder.resolve(this.file.getFileName() + ".lock");
 		try {
 			Files.createDirectories(folder);
-			this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+			this.lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS), ownerOnly(folder));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot open the lock file " + lockFile
 					+ " of the Arvados events checkpoint: " + ex, ex);
 		}
 		this.lock = lock(this.lockChannel, lockFile);
+		removeTemporaryFilesLeft();
+	}
+
+	private static FileAttribute<?>[] ownerOnly(Path folder) {
+		return folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+				? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(OWNER_ONLY) } : new FileAttribute<?>[0];
+	}
+
+	// Saves cut short by a crash leave their temporary files (and earlier versions used <file>.tmp). The lock is
+	// held, so none is being written; removing a link removes the link, not what it points at.
+	private void removeTemporaryFilesLeft() {
+		Pattern left = Pattern.compile(Pattern.quote(this.file.getFileName().toString()) + "(\\.[0-9a-f]{32})?\\.tmp");
+		try (DirectoryStream<Path> temporaries = Files.newDirectoryStream(this.folder,
+				(path) -> left.matcher(path.getFileName().toString()).matches())) {
+			for (Path temporary : temporaries) {
+				Files.deleteIfExists(temporary);
+			}
+		}
+		catch (IOException | DirectoryIteratorException ex) {
+			// Left as it is: another user's file in a shared folder, which no save ever opens.
+		}
 	}
 
 	private FileLock lock(FileChannel channel, Path lockFile) {
@@ -94,7 +131,7 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 	}
 
 	/**
-	 * {@inheritDoc} A missing file is no checkpoint; a left-over {@code <file>.tmp} (a save cut short) is ignored.
+	 * {@inheritDoc} A missing file is no checkpoint; a temporary file left over (a save cut short) is ignored.
 	 * @throws IllegalStateException if the file exists but cannot be read or holds no checkpoint
 	 */
 	@Override
@@ -144,15 +181,20 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 	public synchronized void save(Checkpoint checkpoint) {
 		assertOpen();
 		ByteBuffer bytes = ByteBuffer.wrap(checkpoint.toJson().getBytes(StandardCharsets.UTF_8));
+		// CREATE_NEW fails on anything already there, a link included: a name planted in advance cannot be used.
+		Path temporary = this.folder.resolve(this.file.getFileName() + "."
+				+ UUID.randomUUID().toString().replace("-", "") + ".tmp");
+		boolean moved = false;
 		try {
-			try (FileChannel out = FileChannel.open(this.temporary, StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+			try (FileChannel out = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW,
+					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(this.folder))) {
 				while (bytes.hasRemaining()) {
 					out.write(bytes);
 				}
 				out.force(true);
 			}
-			Files.move(this.temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			Files.move(temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			moved = true;
 		}
 		catch (AtomicMoveNotSupportedException ex) {
 			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint: "
@@ -161,6 +203,11 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 		catch (IOException ex) {
 			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint to " + this.file
 					+ ": " + ex, ex);
+		}
+		finally {
+			if (!moved) {
+				deleteQuietly(temporary);
+			}
 		}
 		forceFolder();
 	}
@@ -196,6 +243,15 @@ public class FileEventCheckpointStore implements EventCheckpointStore, AutoClose
 	private void assertOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("The Arvados events checkpoint store on " + this.file + " is closed");
+		}
+	}
+
+	private static void deleteQuietly(Path temporary) {
+		try {
+			Files.deleteIfExists(temporary);
+		}
+		catch (IOException ex) {
+			// Removed at the next start.
 		}
 	}
 

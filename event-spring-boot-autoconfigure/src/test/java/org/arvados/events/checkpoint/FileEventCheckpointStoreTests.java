@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The file store on a real file system: what it saves is read back whole, a save cut short leaves the previous
@@ -61,6 +64,41 @@ class FileEventCheckpointStoreTests {
 			assertThat(restarted.load()).contains(Checkpoint.after(1300));
 		}
 		assertThat(temporary).doesNotExist();
+	}
+
+	// In a folder others can write, a link planted at the temporary file's name must not lead the save elsewhere.
+	@Test
+	void aLinkPlantedAtTheTemporaryNameLeavesItsTargetUntouched() throws IOException {
+		Path victim = Files.writeString(this.folder.resolve("victim.txt"), "precious", StandardCharsets.UTF_8);
+		Path file = this.folder.resolve("arvados-events.checkpoint");
+		Path planted = this.folder.resolve("arvados-events.checkpoint.tmp");
+		try (FileEventCheckpointStore store = new FileEventCheckpointStore(file)) {
+			Files.createSymbolicLink(planted, victim);
+			store.save(WITH_GAPS);
+			store.save(Checkpoint.after(1300));
+			assertThat(store.load()).contains(Checkpoint.after(1300));
+		}
+		assertThat(victim).content(StandardCharsets.UTF_8).isEqualTo("precious");
+		assertThat(Files.isSymbolicLink(file)).as("the checkpoint is a file of its own").isFalse();
+		assertThat(file).content(StandardCharsets.UTF_8).isEqualTo(Checkpoint.after(1300).toJson());
+		try (Stream<Path> left = Files.list(this.folder)) {
+			assertThat(left.map((path) -> path.getFileName().toString()))
+				.as("no temporary file left, and the planted link left alone")
+				.containsExactlyInAnyOrder("victim.txt", "arvados-events.checkpoint", "arvados-events.checkpoint.lock",
+						"arvados-events.checkpoint.tmp");
+		}
+	}
+
+	@Test
+	void theFileAndItsLockAreTheOwnersAlone() throws IOException {
+		assumeThat(this.folder.getFileSystem().supportedFileAttributeViews()).contains("posix");
+		Path file = this.folder.resolve("arvados-events.checkpoint");
+		try (FileEventCheckpointStore store = new FileEventCheckpointStore(file)) {
+			store.save(WITH_GAPS);
+		}
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.folder.resolve(
+				"arvados-events.checkpoint.lock")))).isEqualTo("rw-------");
 	}
 
 	@ParameterizedTest
