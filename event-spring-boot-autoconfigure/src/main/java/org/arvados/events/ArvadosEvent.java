@@ -47,11 +47,12 @@ public record ArvadosEvent(long id, String uuid, String objectUuid, String objec
 		return (value instanceof Map) ? (Map<String, Object>) value : Map.of();
 	}
 
-	// The raw JSON can be megabytes: keep it out of log lines that print an event.
+	// The raw JSON can be megabytes: keep it out of log lines that print an event; and keep those lines one each.
 	@Override
 	public String toString() {
-		return "ArvadosEvent[id=" + this.id + ", eventType=" + this.eventType + ", objectKind=" + this.objectKind
-				+ ", objectUuid=" + this.objectUuid + ", eventAt=" + this.eventAt + "]";
+		return "ArvadosEvent[id=" + this.id + ", eventType=" + LogSafe.forLog(this.eventType) + ", objectKind="
+				+ LogSafe.forLog(this.objectKind) + ", objectUuid=" + LogSafe.forLog(this.objectUuid) + ", eventAt="
+				+ this.eventAt + "]";
 	}
 
 }

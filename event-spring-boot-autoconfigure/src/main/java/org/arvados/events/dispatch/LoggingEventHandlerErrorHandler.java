@@ -3,10 +3,11 @@ package org.arvados.events.dispatch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 
 /**
  * The default {@link EventHandlerErrorHandler}: logs the event id, type and handler with the stack trace,
- * and lets the stream go on.
+ * and lets the stream go on. The event's type and UUID are escaped ({@link LogSafe}), so they cannot forge a line.
  */
 public class LoggingEventHandlerErrorHandler implements EventHandlerErrorHandler {
 
@@ -14,8 +15,9 @@ public class LoggingEventHandlerErrorHandler implements EventHandlerErrorHandler
 
 	@Override
 	public void handleError(ArvadosEvent event, String handler, Throwable error) {
-		logger.error("Handler " + handler + " failed on Arvados event " + event.id() + " (" + event.eventType() + " "
-				+ event.objectUuid() + "); going on with the next event", error);
+		logger.error("Handler " + handler + " failed on Arvados event " + event.id() + " ("
+				+ LogSafe.forLog(event.eventType()) + " " + LogSafe.forLog(event.objectUuid())
+				+ "); going on with the next event", error);
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.LogSafe;
 import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.CheckpointConflictException;
 import org.arvados.events.checkpoint.EventCheckpointStore;
@@ -135,7 +136,8 @@ final class CheckpointSaver {
 			}
 			catch (CheckpointConflictException ex) {
 				this.fenced = true;
-				String message = "Stopped saving the Arvados events position: " + this.redactor.redact(ex.getMessage());
+				String message = "Stopped saving the Arvados events position: "
+						+ LogSafe.forLog(this.redactor.redact(ex.getMessage()));
 				logger.error(message);
 				this.onFenced.accept(message);
 			}

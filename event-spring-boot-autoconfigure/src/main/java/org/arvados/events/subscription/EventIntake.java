@@ -10,6 +10,7 @@ import java.util.function.LongFunction;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 import org.arvados.events.checkpoint.CheckpointStoreUnavailableException;
 import org.arvados.events.checkpoint.CheckpointUnreadableException;
 import org.arvados.events.checkpoint.EventCheckpointStore;
@@ -256,7 +257,8 @@ final class EventIntake {
 		}
 		catch (MalformedMessageException ex) {
 			this.malformed.incrementAndGet();
-			logger.warn("Skipped a malformed message from " + source + ": " + this.redactor.redact(ex.getMessage()));
+			logger.warn("Skipped a malformed message from " + source + ": "
+					+ LogSafe.forLog(this.redactor.redact(ex.getMessage())));
 			return null;
 		}
 	}

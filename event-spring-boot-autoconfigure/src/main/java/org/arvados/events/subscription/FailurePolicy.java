@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.LogSafe;
 import org.arvados.events.checkpoint.CheckpointStoreUnavailableException;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.transport.NotAnArvadosApiException;
@@ -101,7 +102,8 @@ final class FailurePolicy {
 	void report(Decision decision, @Nullable DisconnectReason current) {
 		boolean loud = decision.reason().needsAttention() || decision.reason() == DisconnectReason.SUBSCRIPTION_REJECTED
 				|| decision.reason() == DisconnectReason.INTERNAL_FAILURE;
-		String text = decision.description();
+		// The description may quote the cluster (a content type, an error page).
+		String text = LogSafe.forLog(decision.description());
 		long millis = decision.delay().toMillis();
 		if (loud && decision.reason() != current) {
 			logger.error(text + ". Trying again in " + millis + " ms");

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.LogSafe;
 import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamPhase;
@@ -383,7 +384,7 @@ final class StreamMachine implements LiveFeed.Signals {
 	}
 
 	private void trialFailed(String description) {
-		logger.debug("The WebSocket is still unavailable (" + description + "); polling goes on");
+		logger.debug("The WebSocket is still unavailable (" + LogSafe.forLog(description) + "); polling goes on");
 		this.feed.close();
 		this.link = null;
 		enter(StreamPhase.POLLING, null, null);
@@ -406,7 +407,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.switches++;
 		this.failedAttempts = 0;
 		logger.info("Switched from " + from.name().toLowerCase() + " to " + to.name().toLowerCase()
-				+ " for Arvados events from " + this.settings.endpoint() + ": " + reason);
+				+ " for Arvados events from " + this.settings.endpoint() + ": " + LogSafe.forLog(reason));
 		this.status.switched(from, to, reason);
 	}
 
@@ -523,7 +524,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Arvados events " + from + " -> " + to + " over " + this.mode.name().toLowerCase()
-					+ ((cause != null) ? ": " + cause : ""));
+					+ ((cause != null) ? ": " + LogSafe.forLog(cause) : ""));
 		}
 		this.status.changed(from, to, this.mode, reason, cause);
 	}

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.arvados.events.LogSafe;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,7 +63,8 @@ public final class SecretRedactor {
 	/**
 	 * What went wrong, on one line and without the token: in words for the failures people meet (connection
 	 * refused, unknown host, TLS, time-out), else the messages of the failure and its causes, fit for a log line
-	 * where a stack trace could not be trusted to leave the token out.
+	 * where a stack trace could not be trusted to leave the token out. The cluster's text in it is escaped
+	 * ({@link LogSafe}), so that it stays on that line.
 	 * @param failure the failure
 	 * @return e.g. {@code connection refused}, or
 	 * {@code DeploymentException: Handshake failed; caused by EOFException: …}
@@ -70,7 +72,7 @@ public final class SecretRedactor {
 	public String describe(Throwable failure) {
 		String words = inWords(failure);
 		if (words != null) {
-			return redact(words);
+			return LogSafe.forLog(redact(words));
 		}
 		StringBuilder text = new StringBuilder();
 		for (Throwable t = failure; t != null && text.length() < 1000; t = (t.getCause() == t) ? null : t.getCause()) {
@@ -79,7 +81,7 @@ public final class SecretRedactor {
 				text.append(": ").append(t.getMessage());
 			}
 		}
-		return redact(text.toString());
+		return LogSafe.forLog(redact(text.toString()));
 	}
 
 	// The JDK's messages for these are often null or cryptic ("null; caused by ConnectException").

@@ -71,6 +71,13 @@ class SecretRedactorTests {
 	}
 
 	@Test
+	void keepsWhatItDescribesOnOneLine() {
+		SecretRedactor redactor = new SecretRedactor(this.token);
+		assertThat(redactor.describe(new IllegalStateException("Bad answer\r\nWARN forged", new RuntimeException("a\u001b[2Jb"))))
+			.isEqualTo("IllegalStateException: Bad answer\\r\\nWARN forged; caused by RuntimeException: a\\u001b[2Jb");
+	}
+
+	@Test
 	void saysInWordsThatAnHttpsEndpointAnsweredInPlainHttp() {
 		SecretRedactor redactor = new SecretRedactor(this.token);
 		String expected = "the server answered in plain HTTP, not TLS: is the endpoint's scheme right "

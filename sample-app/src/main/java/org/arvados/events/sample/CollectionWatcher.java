@@ -3,6 +3,7 @@ package org.arvados.events.sample;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 import org.arvados.events.annotation.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,9 @@ class CollectionWatcher {
 	@EventHandler(objectKinds = "arvados#collection")
 	void onCollection(ArvadosEvent event) {
 		this.seen.incrementAndGet();
-		logger.info("#{} {} collection {} {}", event.id(), event.eventType(), event.objectUuid(),
-				event.newAttributes());
+		// Types, UUIDs and names are anyone's strings: escaped, so that none starts a line of its own.
+		logger.info("#{} {} collection {} {}", event.id(), LogSafe.forLog(event.eventType()),
+				LogSafe.forLog(event.objectUuid()), LogSafe.forLog(event.newAttributes()));
 	}
 
 	long seen() {

@@ -3,6 +3,7 @@ package org.arvados.events.sample;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 import org.arvados.events.annotation.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,19 +22,20 @@ class ContainerRequestWatcher {
 
 	@EventHandler(objectKinds = "arvados#containerRequest", eventTypes = { "create", "update" })
 	void onChange(ArvadosEvent event) {
-		logger.info("#{} container request {} is {}", event.id(), event.objectUuid(),
-				event.newAttributes().get("state"));
+		logger.info("#{} container request {} is {}", event.id(), LogSafe.forLog(event.objectUuid()),
+				LogSafe.forLog(event.newAttributes().get("state")));
 	}
 
 	@EventHandler(objectKinds = "arvados#container")
 	void onContainer(ArvadosEvent event) {
-		logger.info("#{} container {} is {}", event.id(), event.objectUuid(), event.newAttributes().get("state"));
+		logger.info("#{} container {} is {}", event.id(), LogSafe.forLog(event.objectUuid()),
+				LogSafe.forLog(event.newAttributes().get("state")));
 	}
 
 	@EventHandler(objectKinds = "arvados#containerRequest", condition = "#event.newAttributes()['state'] == 'Final'")
 	void onFinal(ArvadosEvent event) {
 		this.finished.incrementAndGet();
-		logger.info("#{} container request {} reached Final", event.id(), event.objectUuid());
+		logger.info("#{} container request {} reached Final", event.id(), LogSafe.forLog(event.objectUuid()));
 	}
 
 	long finished() {
