@@ -124,7 +124,8 @@ public final class ArvadosEventsAutoConfiguration {
 		long maxMessageSize = websocket.getMaxMessageSize().toBytes();
 		SubscriptionSettings settings = new SubscriptionSettings(details.endpoint(), details.token(),
 				properties.toEventFilters(), startFrom(properties, checkpointStore), transport(properties, environment),
-				reconnectBackOff(properties.getReconnect()), websocket.getHeartbeatTimeout(), websocket.getAttempts(),
+				reconnectBackOff(properties.getReconnect()), websocket.getHeartbeatTimeout(),
+				websocket.getTokenCheckInterval(), websocket.getAttempts(),
 				websocket.getRetryInterval(), polling.getInterval(), polling.getLimit(), polling.getInitialWindow());
 		RestClient restClient = restClient(details, sslBundles);
 		WebSocketUrlResolver urlResolver = new WebSocketUrlResolver(details.endpoint(), websocket.getUrl(),

@@ -422,6 +422,12 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		private Duration heartbeatTimeout = Duration.ofSeconds(150);
 
 		/**
+		 * While events stream over the WebSocket, how often to ask the API (users/current) whether the token is
+		 * still good: the event server keeps a connection whose token was revoked and only stops sending it events.
+		 */
+		private Duration tokenCheckInterval = Duration.ofMinutes(5);
+
+		/**
 		 * Largest message accepted from the server, counted in characters (64MB: 64 Mi characters). Larger ones are
 		 * skipped and logged as an error; their ids are then gaps, which the logs list fills as any other.
 		 */
@@ -461,6 +467,14 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 
 		public void setRetryInterval(Duration retryInterval) {
 			this.retryInterval = positive(retryInterval);
+		}
+
+		public Duration getTokenCheckInterval() {
+			return this.tokenCheckInterval;
+		}
+
+		public void setTokenCheckInterval(Duration tokenCheckInterval) {
+			this.tokenCheckInterval = positive(tokenCheckInterval);
 		}
 
 		public Duration getHeartbeatTimeout() {

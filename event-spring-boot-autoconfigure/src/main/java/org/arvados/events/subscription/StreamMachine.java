@@ -117,6 +117,7 @@ final class StreamMachine implements LiveFeed.Signals {
 		this.loop.scheduleWithFixedDelay(this::watch, watch);
 		// Gaps are given up only by the list, asked for them every poll interval (see LogCatchUp).
 		this.loop.scheduleWithFixedDelay(this::fillGaps, this.settings.pollInterval());
+		this.loop.scheduleWithFixedDelay(this::checkToken, this.settings.tokenCheckInterval());
 		this.loop.execute(this::verify);
 	}
 
@@ -471,6 +472,25 @@ final class StreamMachine implements LiveFeed.Signals {
 						+ this.redactor.describe(ex) + "); trying again in " + this.settings.pollInterval().toMillis()
 						+ " ms");
 			}
+		}
+	}
+
+	// The event server keeps a connection whose token was revoked, keepalives and all, and sends it no more events:
+	// without a gap to ask the list about, nothing else would notice. Polling asks the list with the token anyway.
+	private void checkToken() {
+		if (this.status.phase() != StreamPhase.LIVE) {
+			return;
+		}
+		try {
+			this.log.verify();
+		}
+		catch (TokenRejectedException | NotAnArvadosApiException ex) {
+			failed(ex, this::verify);
+		}
+		catch (RuntimeException ex) {
+			// The API cannot be asked now: the connection still works; ask again at the next check.
+			logger.debug("Cannot check the token with the API of " + this.settings.endpoint() + " ("
+					+ this.redactor.describe(ex) + "); the stream goes on");
 		}
 	}
 

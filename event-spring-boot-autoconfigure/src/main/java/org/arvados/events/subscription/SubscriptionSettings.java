@@ -18,6 +18,7 @@ import org.springframework.util.backoff.BackOff;
  * @param transport which transports may carry the events
  * @param reconnectBackOff the waits between connection attempts, and between failed polls
  * @param heartbeatTimeout how long a connection may stay silent before it is presumed dead
+ * @param tokenCheckInterval while live on the WebSocket, how often to ask the API whether the token is still good
  * @param websocketAttempts failed WebSocket attempts in a row after which {@link Transport#AUTO} polls instead
  * @param websocketRetryInterval while polling, how often to try the WebSocket again
  * @param pollInterval the wait after a poll that reached the newest event
@@ -25,7 +26,8 @@ import org.springframework.util.backoff.BackOff;
  * @param pollInitialWindow how far back "latest" looks for the newest event to start after
  */
 public record SubscriptionSettings(URI endpoint, String token, List<EventFilter> filters, StartFrom startFrom,
-		Transport transport, BackOff reconnectBackOff, Duration heartbeatTimeout, int websocketAttempts,
+		Transport transport, BackOff reconnectBackOff, Duration heartbeatTimeout, Duration tokenCheckInterval,
+		int websocketAttempts,
 		Duration websocketRetryInterval, Duration pollInterval, int pollLimit, Duration pollInitialWindow) {
 
 	// The token must not reach a log line through a printed settings object.

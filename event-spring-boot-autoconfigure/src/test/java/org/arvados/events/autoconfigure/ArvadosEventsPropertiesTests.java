@@ -47,6 +47,7 @@ class ArvadosEventsPropertiesTests {
 			websocket.attempts            | 0      | must be positive
 			websocket.retry-interval      | 0ms    | must be a positive duration
 			websocket.heartbeat-timeout   | -1s    | must be a positive duration
+			websocket.token-check-interval | 0s    | must be a positive duration
 			websocket.max-message-size    | 0B     | must be at least 1B and less than 2GB
 			websocket.max-message-size    | 2GB    | must be at least 1B and less than 2GB
 			websocket.url                 | ftp://ws.example.org/websocket | must be a ws:// or wss:// URL with a host

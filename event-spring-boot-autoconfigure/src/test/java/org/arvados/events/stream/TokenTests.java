@@ -105,6 +105,23 @@ class TokenTests {
 		}
 	}
 
+	@Test
+	void aTokenRevokedWhileTheWebSocketStaysUpAndQuietIsSaidWithinTheCheckInterval(CapturedOutput output) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			runner(cluster, "arvados.events.transport=websocket", "arvados.events.websocket.token-check-interval=200ms")
+				.withConfiguration(AutoConfigurations.of(ArvadosEventsHealthContributorAutoConfiguration.class))
+				.run((context) -> {
+					awaitSubscribed(context);
+					// No event, so no gap: only the check of the token can tell.
+					cluster.revokeToken();
+					await().atMost(WAIT).until(() -> health(context).getStatus().equals(Status.DOWN));
+					assertThat(context.getBean(ArvadosEventSubscription.class).state().reason())
+						.isEqualTo(DisconnectReason.TOKEN_REJECTED);
+					assertThat(errorLines(output)).anySatisfy((line) -> assertThat(line).contains("rejected the API token"));
+				});
+		}
+	}
+
 	private static List<String> errorLines(CapturedOutput output) {
 		return output.getAll().lines().filter((line) -> line.contains(" ERROR ")).toList();
 	}

@@ -24,7 +24,7 @@ class SecretToStringTests {
 	void settingsListClientAndRejectionLeaveTheTokenOut() {
 		URI endpoint = URI.create("https://zzzzz.example.org");
 		SubscriptionSettings settings = new SubscriptionSettings(endpoint, TOKEN, List.of(), StartFrom.parse("latest"),
-				Transport.AUTO, new ExponentialBackOff(), Duration.ofSeconds(150), 3, Duration.ofMinutes(1),
+				Transport.AUTO, new ExponentialBackOff(), Duration.ofSeconds(150), Duration.ofMinutes(5), 3, Duration.ofMinutes(1),
 				Duration.ofSeconds(15), 1000, Duration.ofHours(2));
 		LogsClient probe = new LogsClient(endpoint, TOKEN, RestClient.create());
 		TokenRejectedException rejected = new TokenRejectedException(endpoint, 401);

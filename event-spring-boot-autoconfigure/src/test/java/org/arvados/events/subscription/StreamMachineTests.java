@@ -55,8 +55,8 @@ class StreamMachineTests {
 
 	private StreamMachine start(Transport transport) {
 		SubscriptionSettings settings = new SubscriptionSettings(ENDPOINT, "token", List.of(),
-				StartFrom.parse("latest"), transport, backOff(), Duration.ofSeconds(4), 3, Duration.ofSeconds(60),
-				Duration.ofSeconds(15), 1000, Duration.ofHours(2));
+				StartFrom.parse("latest"), transport, backOff(), Duration.ofSeconds(4), Duration.ofMinutes(5), 3,
+				Duration.ofSeconds(60), Duration.ofSeconds(15), 1000, Duration.ofHours(2));
 		TransportMode mode = (transport == Transport.POLLING) ? TransportMode.POLLING : TransportMode.WEBSOCKET;
 		this.status = new StreamStatus((event) -> this.events.add((ArvadosStreamEvent) event),
 				new SecretRedactor("token"), mode, Clock.systemUTC());
@@ -355,6 +355,30 @@ class StreamMachineTests {
 	}
 
 	@Test
+	void aTokenRevokedWhileLiveIsNoticedByTheCheckEveryFewMinutes() {
+		start(Transport.AUTO);
+		goLive();
+		this.loop.advance(Duration.ofMinutes(5));
+		assertThat(this.log.verifies).as("one check of the token after five minutes live").isEqualTo(2);
+		assertThat(phase()).isEqualTo(StreamPhase.LIVE);
+		this.log.verifyFailure = new TokenRejectedException(ENDPOINT, 401);
+		this.loop.advance(Duration.ofMinutes(5));
+		assertThat(phase()).isEqualTo(StreamPhase.BACKING_OFF);
+		assertThat(this.status.reason()).isEqualTo(DisconnectReason.TOKEN_REJECTED);
+		assertThat(this.feed.closes).isOne();
+	}
+
+	@Test
+	void aCheckOfTheTokenThatCannotReachTheApiLeavesTheStreamLive() {
+		start(Transport.AUTO);
+		goLive();
+		this.log.verifyFailure = new ResourceAccessException("I/O error: connection refused");
+		this.loop.advance(Duration.ofMinutes(5));
+		assertThat(phase()).isEqualTo(StreamPhase.LIVE);
+		assertThat(this.feed.closes).isZero();
+	}
+
+	@Test
 	void aTokenRejectedWhilePollingIsVerifiedBeforeThePollsGoOn() {
 		start(Transport.POLLING);
 		this.log.catchUpFailures.add(new TokenRejectedException(ENDPOINT, 403));
@@ -427,7 +451,7 @@ class StreamMachineTests {
 		ManualLoop next = new ManualLoop();
 		StreamMachine restarted = new StreamMachine(
 				new SubscriptionSettings(ENDPOINT, "token", List.of(), StartFrom.parse("latest"), Transport.AUTO,
-						backOff(), Duration.ofSeconds(4), 3, Duration.ofSeconds(60), Duration.ofSeconds(15), 1000,
+						backOff(), Duration.ofSeconds(4), Duration.ofMinutes(5), 3, Duration.ofSeconds(60), Duration.ofSeconds(15), 1000,
 						Duration.ofHours(2)),
 				this.feed, this.log, FilterChanges.NONE, this.status, new ReconnectBackOff(backOff()),
 				new SecretRedactor("token"),
