@@ -109,6 +109,15 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	private int queueCapacity = 256;
 
 	/**
+	 * How large the events waiting for their handlers, and the one being handled, may be together, counted in
+	 * characters of their JSON (as websocket.max-message-size is). When full, reading from the server pauses; an
+	 * event larger than this waits until nothing else does, and then passes alone. Each waiting event holds its
+	 * JSON (1 byte a character, 2 beyond Latin-1); the one being handled up to ~20 times its properties' size more
+	 * once a handler reads them.
+	 */
+	private DataSize queueMaxSize = DataSize.ofMegabytes(64);
+
+	/**
 	 * How events reach the handlers: 'queued', through the bounded queue to one dispatching thread, so that the
 	 * socket reader never runs a handler; or 'direct': an event received over WebSocket while nothing is queued or
 	 * being handled is handled on the socket reader's thread, without the hand-off (the lowest latency; reading
@@ -215,6 +224,17 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 			throw new IllegalArgumentException("must be from 1 to " + MAX_QUEUE_CAPACITY);
 		}
 		this.queueCapacity = queueCapacity;
+	}
+
+	public DataSize getQueueMaxSize() {
+		return this.queueMaxSize;
+	}
+
+	public void setQueueMaxSize(DataSize queueMaxSize) {
+		if (queueMaxSize.toBytes() <= 0) {
+			throw new IllegalArgumentException("must be positive");
+		}
+		this.queueMaxSize = queueMaxSize;
 	}
 
 	public DispatchMode getDispatch() {

@@ -14,8 +14,8 @@ import tools.jackson.databind.ObjectReader;
  * An event's {@code properties}, decoded into maps on first use. Building maps of every event's old and new
  * attributes was half the socket reader's time, and most handlers read only the id, kind and UUID. The message's
  * syntax was checked whole when it arrived, so decoding here fails only on a value over Jackson's limits (a string
- * over 20 million characters), which is then the handler's error. Safe to read from any thread: the decoded map is
- * immutable, and two threads that race decode the same one.
+ * over 100 million characters in Jackson 3), which is then the handler's error. Safe to read from any thread: the
+ * decoded map is immutable, and two threads that race decode the same one.
  */
 final class LazyProperties extends AbstractMap<String, Object> {
 

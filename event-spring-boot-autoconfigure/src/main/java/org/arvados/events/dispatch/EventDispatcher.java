@@ -57,6 +57,9 @@ public final class EventDispatcher {
 	/** Events, and notices between them. */
 	private final BlockingQueue<Object> queue;
 
+	/** The size of what waits and what is being handled, in characters of JSON. */
+	private final QueueBudget budget;
+
 	private final ApplicationEventPublisher publisher;
 
 	private final EventHandlerErrorHandler errorHandler;
@@ -125,8 +128,27 @@ public final class EventDispatcher {
 	public EventDispatcher(int capacity, DispatchMode mode, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler, Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath,
 			Consumer<ArvadosEvent> tap) {
+		this(capacity, mode, Long.MAX_VALUE, publisher, errorHandler, onHandled, onDeath, tap);
+	}
+
+	/**
+	 * A dispatcher whose queue is bounded in size as well as in events.
+	 * @param capacity how many events may wait
+	 * @param mode whether {@link #tryClaim()} may succeed
+	 * @param maxQueuedChars how many characters of JSON the waiting events and the one being handled may have
+	 * together; an event larger than that waits until nothing else is queued, and then passes alone
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 * @param tap shown each event just before the handlers; must return at once (what it throws is logged)
+	 */
+	public EventDispatcher(int capacity, DispatchMode mode, long maxQueuedChars, ApplicationEventPublisher publisher,
+			EventHandlerErrorHandler errorHandler, Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath,
+			Consumer<ArvadosEvent> tap) {
 		this.direct = (mode == DispatchMode.DIRECT) ? new DirectHandOff() : null;
 		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.budget = new QueueBudget(maxQueuedChars);
 		this.publisher = publisher;
 		this.errorHandler = errorHandler;
 		this.onHandled = onHandled;
@@ -215,11 +237,14 @@ public final class EventDispatcher {
 	}
 
 	private boolean enqueue(Object item, Duration timeout) throws InterruptedException {
-		DirectHandOff direct = this.direct;
-		if (direct == null) {
-			return this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
+		long size = size(item);
+		if (!this.budget.acquire(size, timeout.toNanos())) {
+			return false;
 		}
-		direct.offering();
+		DirectHandOff direct = this.direct;
+		if (direct != null) {
+			direct.offering();
+		}
 		boolean queued = false;
 		try {
 			queued = this.queue.offer(item, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -227,9 +252,17 @@ public final class EventDispatcher {
 		}
 		finally {
 			if (!queued) {
-				direct.notQueued();
+				this.budget.release(size);
+				if (direct != null) {
+					direct.notQueued();
+				}
 			}
 		}
+	}
+
+	// What a queued item holds of the heap, as the budget counts it: its JSON's characters; a notice nothing.
+	private static long size(Object item) {
+		return (item instanceof ArvadosEvent event) ? event.json().length() : 0;
 	}
 
 	/**
@@ -395,9 +428,15 @@ public final class EventDispatcher {
 		}
 	}
 
+	// A queued item: its room in the budget is given back once its handlers are done (or it is abandoned).
 	private boolean handleItem(Run run, Object item) {
 		if (item instanceof ArvadosEvent event) {
-			return dispatch(run, event);
+			try {
+				return dispatch(run, event);
+			}
+			finally {
+				this.budget.release(size(event));
+			}
 		}
 		publishNotice((ApplicationEvent) item);
 		return true;

@@ -95,15 +95,15 @@ final class EventIntake {
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
-			int queueCapacity, DispatchMode dispatchMode, ApplicationEventPublisher publisher,
+			int queueCapacity, long queueMaxChars, DispatchMode dispatchMode, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler, SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath,
 			Duration checkpointInterval, Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = FilterSets.of(filters);
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
-		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, publisher, errorHandler, this::handled,
-				onDispatcherDeath, tap);
+		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, queueMaxChars, publisher, errorHandler,
+				this::handled, onDispatcherDeath, tap);
 	}
 
 	void loadPosition(StartFrom startFrom) {

@@ -31,6 +31,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param checkpointStore where the position is saved
  * @param position the resume position
  * @param queueCapacity how many events may wait for their handlers
+ * @param queueMaxChars how many characters of JSON the waiting events and the one being handled may have together
  * @param dispatchMode whether the socket reader may hand an event to the handlers itself
  * @param publisher publishes the events and the lifecycle events
  * @param errorHandler decides about handler failures
@@ -42,7 +43,8 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
-		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity, DispatchMode dispatchMode,
+		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity, long queueMaxChars,
+		DispatchMode dispatchMode,
 		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
 		Duration checkpointInterval, Duration caughtUpThreshold, ArvadosEventListeners listeners) {
 
@@ -54,7 +56,8 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		// The machine is built last; the dispatcher, first, reports its death to it.
 		AtomicReference<StreamMachine> machineOnceBuilt = new AtomicReference<>();
 		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
-				this.queueCapacity, this.dispatchMode, this.publisher, this.errorHandler, redactor, (death) -> {
+				this.queueCapacity, this.queueMaxChars, this.dispatchMode, this.publisher, this.errorHandler, redactor,
+				(death) -> {
 					StreamMachine built = machineOnceBuilt.get();
 					if (built != null) {
 						built.fail(DisconnectReason.DISPATCHER_FAILED,

@@ -48,6 +48,7 @@ class ArvadosEventsPropertiesTests {
 			websocket.retry-interval      | 0ms    | must be a positive duration
 			websocket.heartbeat-timeout   | -1s    | must be a positive duration
 			websocket.token-check-interval | 0s    | must be a positive duration
+			queue-max-size                | 0B     | must be positive
 			websocket.max-message-size    | 0B     | must be at least 1B and less than 2GB
 			websocket.max-message-size    | 2GB    | must be at least 1B and less than 2GB
 			websocket.url                 | ftp://ws.example.org/websocket | must be a ws:// or wss:// URL with a host
