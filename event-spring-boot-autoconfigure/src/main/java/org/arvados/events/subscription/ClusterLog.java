@@ -56,7 +56,7 @@ final class ClusterLog implements LogList {
 	@Override
 	public void startFromNewest() {
 		if (this.intake.isPositionKnown()) {
-			if (this.checkAgainstNewest) {
+			if (this.checkAgainstNewest && this.intake.isFromCheckpoint()) {
 				this.catchUp.notBeyondNewest();
 				this.checkAgainstNewest = false;
 			}

@@ -89,6 +89,9 @@ final class EventIntake {
 
 	private volatile boolean checkpointPending;
 
+	/** Whether the position was loaded from a saved checkpoint (and not moved back since). */
+	private volatile boolean fromCheckpoint;
+
 	/** An id left for the list to confirm (see {@link #leaveToTheList}). */
 	private volatile boolean listCheckPending;
 
@@ -120,7 +123,7 @@ final class EventIntake {
 	// stream starts, on the back-off (a database that is down at start-up).
 	private void loadCheckpoint() {
 		try {
-			this.checkpoints.load();
+			this.fromCheckpoint = this.checkpoints.load();
 			this.checkpointPending = false;
 		}
 		catch (CheckpointUnreadableException ex) {
@@ -140,7 +143,7 @@ final class EventIntake {
 	void loadPendingCheckpoint() {
 		if (this.checkpointPending) {
 			try {
-				this.checkpoints.load();
+				this.fromCheckpoint = this.checkpoints.load();
 			}
 			catch (CheckpointUnreadableException ex) {
 				throw ex;
@@ -227,8 +230,17 @@ final class EventIntake {
 				+ ") is beyond the newest event of the cluster (id " + newest + "), as after a restore of its database "
 				+ "from a backup; resuming after id " + newest);
 		this.position.startAfter(newest);
+		this.fromCheckpoint = false;
 		this.checkpoints.changed();
 		this.checkpoints.saveNow();
+	}
+
+	/**
+	 * Whether the position was loaded from a saved checkpoint: one saved against another database may be ahead of
+	 * the cluster.
+	 */
+	boolean isFromCheckpoint() {
+		return this.fromCheckpoint;
 	}
 
 	/**

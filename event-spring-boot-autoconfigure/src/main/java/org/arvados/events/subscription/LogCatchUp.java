@@ -58,8 +58,9 @@ final class LogCatchUp {
 	}
 
 	/**
-	 * Move a known position back to the cluster's newest event when its highest id is beyond it: ids the cluster
-	 * has not given out yet (its database was restored from a backup) would count as duplicates when they come.
+	 * Move a position loaded from a checkpoint back to the cluster's newest event when its highest id is beyond it:
+	 * ids the cluster has not given out yet (its database was restored from a backup) would count as duplicates
+	 * when they come.
 	 */
 	void notBeyondNewest() {
 		long newest = this.client.newestId(List.of(), Instant.EPOCH).orElse(0);

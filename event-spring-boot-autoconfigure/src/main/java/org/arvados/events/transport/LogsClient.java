@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 import org.arvados.events.decode.EventDecoder;
 import org.arvados.events.decode.LogPage;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +44,8 @@ import org.springframework.web.client.UnknownHttpStatusCodeException;
  * messages are: a larger one is a {@link ResponseTooLargeException}, not an {@link OutOfMemoryError}.
  */
 public final class LogsClient {
+
+	private static final Log logger = LogFactory.getLog(LogsClient.class);
 
 	private static final String LIST = "/arvados/v1/logs";
 
@@ -185,13 +190,18 @@ public final class LogsClient {
 
 	// What Spring's default error handler throws, with only the start of the body read: a proxy's error page can be
 	// as large as it likes. The message, which health's lastError and the stream's events carry to whoever may
-	// read them, says the status only; the body's start stays on the exception.
-	private static RestClientResponseException failure(ClientHttpResponse response) throws IOException {
+	// read them, says the status only; the body's start stays on the exception, and in a DEBUG line for the operator
+	// (the API's own words, e.g. a database error), on one line and without the token.
+	private RestClientResponseException failure(ClientHttpResponse response) throws IOException {
 		HttpStatusCode status = response.getStatusCode();
 		String statusText = response.getStatusText();
 		byte[] start = response.getBody().readNBytes(MAX_ERROR_BODY);
 		String message = status.value() + " " + statusText
 				+ ((start.length == 0) ? " (no body)" : " (a body of " + start.length + " bytes)");
+		if (start.length > 0 && logger.isDebugEnabled()) {
+			logger.debug("The logs list of " + this.endpoint + " answered " + message + ": " + LogSafe
+				.forLog(new SecretRedactor(this.token).redact(new String(start, StandardCharsets.UTF_8))));
+		}
 
 		HttpHeaders headers = response.getHeaders();
 		if (status.is4xxClientError()) {
