@@ -1,17 +1,7 @@
 package org.arvados.events.sample.live;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -104,62 +94,9 @@ class LiveStreamTests {
 	}
 
 	private EventStream open() throws IOException, InterruptedException {
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/stream"))
-			.header("Accept", "text/event-stream")
-			.build();
-		EventStream stream = new EventStream(client.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+		EventStream stream = EventStream.open(this.port);
 		this.streams.add(stream);
 		return stream;
-	}
-
-	/** An open {@code /stream}, its lines read as they come on a thread of its own. */
-	private static final class EventStream {
-
-		final HttpResponse<InputStream> response;
-
-		private final List<String> lines = new CopyOnWriteArrayList<>();
-
-		EventStream(HttpResponse<InputStream> response) {
-			this.response = response;
-			Thread reader = new Thread(this::read, "stream-reader");
-			reader.setDaemon(true);
-			reader.start();
-		}
-
-		private void read() {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(this.response.body(), StandardCharsets.UTF_8))) {
-				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-					this.lines.add(line);
-				}
-			}
-			catch (IOException | UncheckedIOException ex) {
-				// Closed by the test.
-			}
-		}
-
-		/** Whether a message of this name arrived whose data contains each of the parts. */
-		boolean has(String name, String... parts) {
-			List<String> seen = List.copyOf(this.lines);
-			for (int i = 0; i + 1 < seen.size(); i++) {
-				if (seen.get(i).equals("event:" + name) && seen.get(i + 1).startsWith("data:")
-						&& Arrays.stream(parts).allMatch(seen.get(i + 1)::contains)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
-		void close() {
-			try {
-				this.response.body().close();
-			}
-			catch (IOException ex) {
-				// Gone already.
-			}
-		}
-
 	}
 
 }
