@@ -3,14 +3,12 @@ package org.arvados.events.sample.live;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.arvados.events.pull.ArvadosEventListeners;
-import org.arvados.events.pull.OverflowPolicy;
-import org.arvados.events.pull.PullListener;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.jspecify.annotations.Nullable;
 
@@ -23,11 +21,17 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The browsers on the live page. Each gets a pull listener of its own and a pump on a small shared scheduler, so
- * no servlet thread waits for events and a quiet browser costs a task every {@link #TICK}. Stops before the web
- * server's graceful shutdown (a higher phase stops first) and completes every connection, which would otherwise
- * hold the shutdown for its whole timeout.
+ * The browsers on the live page, at most {@code sample.live.max-viewers}: beyond that a new one is turned away
+ * ({@link Full}, a 503). Each gets a thread of its own that sends to it, so that no servlet thread waits for events
+ * and a browser that does not read holds up only its own thread. Stops before the web server's graceful shutdown (a
+ * higher phase stops first) and completes every connection, which would otherwise hold the shutdown for its whole
+ * timeout.
  */
+// Why a thread per browser: SseEmitter writes block while the browser does not read, until the server's write
+// timeout. On a pool shared by the browsers, two that stop reading held every other one up for that long. Java 17
+// has no virtual threads, and non-blocking writes (a Servlet WriteListener) would mean writing the SSE framing and
+// the async request's lifecycle by hand; with the number of browsers capped, a parked thread each is the simplest
+// design in which no browser can hold up another.
 @Component
 @ConditionalOnProperty(name = "sample.live.enabled", matchIfMissing = true)
 class LiveViewers implements SmartLifecycle {
@@ -37,53 +41,66 @@ class LiveViewers implements SmartLifecycle {
 	// EventSource reconnects by itself when a connection ends; this only bounds how long one request lives.
 	private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
-	private static final int THREADS = 2;
-
-	private final ArvadosEventListeners listeners;
+	private final LiveEvents events;
 
 	private final ArvadosEventSubscription subscription;
 
 	private final StreamChanges changes;
 
-	private final int capacity;
+	private final int maxViewers;
+
+	// A place is taken before a browser's thread starts and given back when that thread is done with it, not when
+	// the connection ends: a browser stuck in a write keeps its place until the write fails.
+	private final Semaphore places;
 
 	private final Set<Viewer> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger opened = new AtomicInteger();
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private volatile @Nullable ExecutorService senders;
 
-	LiveViewers(ArvadosEventListeners listeners, ArvadosEventSubscription subscription, StreamChanges changes,
-			@Value("${sample.live.capacity:100}") int capacity) {
-		this.listeners = listeners;
+	LiveViewers(LiveEvents events, ArvadosEventSubscription subscription, StreamChanges changes,
+			@Value("${sample.live.max-viewers:100}") int maxViewers) {
+		if (maxViewers < 1) {
+			throw new IllegalArgumentException("sample.live.max-viewers must be at least 1, not " + maxViewers);
+		}
+		this.events = events;
 		this.subscription = subscription;
 		this.changes = changes;
-		this.capacity = capacity;
+		this.maxViewers = maxViewers;
+		this.places = new Semaphore(maxViewers);
 	}
 
+	/**
+	 * A new browser.
+	 * @throws Full if there are {@code sample.live.max-viewers} already
+	 */
 	SseEmitter open() {
-		ScheduledExecutorService pumps = this.scheduler;
-		if (pumps == null) {
+		ExecutorService threads = this.senders;
+		if (threads == null) {
 			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "The sample is stopping");
 		}
+		if (!this.places.tryAcquire()) {
+			throw new Full(this.maxViewers);
+		}
 		SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());
-		// The page wants the latest events: when a browser falls behind, the oldest queued ones go, and it is told.
-		PullListener events = this.listeners.select()
-			.capacity(this.capacity)
-			.whenFull(OverflowPolicy.DROP_OLDEST)
-			.history(0)
-			.name("live-page-" + this.opened.incrementAndGet())
-			.open();
-		Viewer viewer = new Viewer(emitter, events, this.changes, this.subscription::state, this.open::remove);
+		Viewer viewer = new Viewer("live-page-viewer-" + this.opened.incrementAndGet(), emitter, this.events,
+				this.changes, this.subscription::state, TICK, this::left);
 		this.open.add(viewer);
 		try {
-			viewer.start(pumps, TICK);
+			viewer.start(threads);
 		}
 		catch (RejectedExecutionException ex) {
-			viewer.finish();
+			left(viewer);
 			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "The sample is stopping");
 		}
 		return emitter;
+	}
+
+	private void left(Viewer viewer) {
+		if (this.open.remove(viewer)) {
+			this.places.release();
+		}
 	}
 
 	/** How many browsers are connected. */
@@ -91,31 +108,43 @@ class LiveViewers implements SmartLifecycle {
 		return this.open.size();
 	}
 
+	/** How many events the browsers connected now have missed because they fell behind. */
+	long dropped() {
+		return this.open.stream().mapToLong(Viewer::dropped).sum();
+	}
+
 	@Override
 	public void start() {
 		AtomicInteger threads = new AtomicInteger();
-		ScheduledThreadPoolExecutor pumps = new ScheduledThreadPoolExecutor(THREADS, (task) -> {
-			Thread thread = new Thread(task, "live-page-pump-" + threads.incrementAndGet());
+		this.senders = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "live-page-sender-" + threads.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
-		pumps.setRemoveOnCancelPolicy(true);
-		this.scheduler = pumps;
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService pumps = this.scheduler;
-		this.scheduler = null;
+		ExecutorService threads = this.senders;
+		this.senders = null;
 		this.open.forEach(Viewer::finish);
-		if (pumps != null) {
-			pumps.shutdownNow();
+		if (threads != null) {
+			threads.shutdownNow();
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.senders != null;
+	}
+
+	/** Turned away: the page has as many browsers as {@code sample.live.max-viewers} allows. */
+	static final class Full extends RuntimeException {
+
+		Full(int maxViewers) {
+			super("The live page has its " + maxViewers + " viewers already; try again later.");
+		}
+
 	}
 
 }

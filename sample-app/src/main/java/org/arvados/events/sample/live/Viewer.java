@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
-import org.arvados.events.pull.PullListener;
 import org.arvados.events.sample.live.StreamChanges.Change;
 import org.arvados.events.subscription.SubscriptionState;
 import org.jspecify.annotations.Nullable;
@@ -23,117 +20,138 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One browser on the live page: its pull listener, drained into its connection by a pump that runs every tick on
- * the page's scheduler. Sends {@code state} (the stream's phase, transport and reconnect count, first as it is,
- * then each change), {@code arvados} (an event) and {@code dropped} (how many events this browser missed because
- * it fell behind). Once the connection completes, times out or fails, or the application stops, the pump is
- * cancelled and the listener closed: nothing of the browser stays behind.
+ * One browser on the live page and the thread that sends to it: every tick, what it has not seen of the page's
+ * {@link LiveEvents}, then a sleep. Sends {@code state} (the stream's phase, transport and reconnect count, first
+ * as it is, then each change), {@code arvados} (an event) and {@code dropped} (how many events this browser missed
+ * because it fell behind). A write to a browser that does not read blocks this thread only, until the server's
+ * write timeout fails it; meanwhile the ring moves on and what it passes is counted as dropped. Once the connection
+ * completes, times out or fails, or the application stops, the thread ends: nothing of the browser stays behind.
  */
-final class Viewer {
+final class Viewer implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Viewer.class);
-
-	// Per tick, so that a browser with a backlog lets the others have the thread now and then.
-	private static final int BATCH = 200;
 
 	// A browser that left is only noticed when a write fails: write something now and then.
 	private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+	private final String name;
+
 	private final SseEmitter emitter;
 
-	private final PullListener events;
+	private final LiveEvents events;
 
 	private final StreamChanges changes;
 
 	private final Supplier<SubscriptionState> state;
 
-	private final Consumer<Viewer> onClose;
+	private final Duration tick;
 
-	private final AtomicBoolean closed = new AtomicBoolean();
+	private final Consumer<Viewer> onEnd;
 
-	private volatile @Nullable ScheduledFuture<?> pump;
+	private final long handOffDroppedBefore;
 
-	// Touched by the pump only: a fixed-delay task never overlaps itself.
+	private volatile boolean closed;
+
+	// Written by this viewer's thread only; read by dropped() from any.
+	private volatile long eventSeen;
+
+	private volatile long missed;
+
+	// Touched by this viewer's thread only.
 	private long changeSeen = -1;
 
 	private long droppedSent;
 
 	private long lastWrite = System.nanoTime();
 
-	Viewer(SseEmitter emitter, PullListener events, StreamChanges changes, Supplier<SubscriptionState> state,
-			Consumer<Viewer> onClose) {
+	Viewer(String name, SseEmitter emitter, LiveEvents events, StreamChanges changes,
+			Supplier<SubscriptionState> state, Duration tick, Consumer<Viewer> onEnd) {
+		this.name = name;
 		this.emitter = emitter;
 		this.events = events;
 		this.changes = changes;
 		this.state = state;
-		this.onClose = onClose;
+		this.tick = tick;
+		this.onEnd = onEnd;
+		// From now on: a new browser gets the events that come after it, as EventSource expects.
+		this.eventSeen = events.last();
+		this.handOffDroppedBefore = events.handOffDropped();
 	}
 
-	void start(ScheduledExecutorService pumps, Duration tick) {
+	/**
+	 * Send from a thread of the executor until the connection ends.
+	 * @throws RejectedExecutionException if the executor takes no more tasks: the application stops
+	 */
+	void start(Executor senders) {
 		this.emitter.onCompletion(this::close);
 		this.emitter.onTimeout(this::close);
 		this.emitter.onError((ex) -> close());
-		this.pump = pumps.scheduleWithFixedDelay(this::pump, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
-		if (this.closed.get()) {
-			close(this.pump);
-		}
+		senders.execute(this);
 	}
 
-	/** Close, and end the connection: the application stops. */
+	/** Stop sending, and end the connection: the application stops. */
 	void finish() {
 		close();
 		this.emitter.complete();
 	}
 
+	// Noticed by the thread at its next tick; a write under way is not interrupted.
 	private void close() {
-		if (this.closed.compareAndSet(false, true)) {
-			close(this.pump);
-			this.onClose.accept(this);
-			logger.debug("Closed {} after it dropped {} event(s)", this.events.name(), this.events.dropped());
-		}
+		this.closed = true;
 	}
 
-	private void close(@Nullable ScheduledFuture<?> pump) {
-		if (pump != null) {
-			pump.cancel(false);
-		}
-		this.events.close();
+	/** How many events this browser missed so far, including those that left the ring while it was not reading. */
+	long dropped() {
+		// The thread moves eventSeen before it adds to missed: a count taken in between is short, never double.
+		long seen = this.eventSeen;
+		return this.missed + this.events.gone(seen)
+				+ Math.max(0, this.events.handOffDropped() - this.handOffDroppedBefore);
 	}
 
-	private void pump() {
+	@Override
+	public void run() {
 		try {
-			sendState();
-			for (int i = 0; i < BATCH; i++) {
-				ArvadosEvent event = this.events.poll(Duration.ZERO);
-				if (event == null) {
-					break;
-				}
-				send("arvados", Row.of(event));
-			}
-			long dropped = this.events.dropped();
-			if (dropped != this.droppedSent) {
-				send("dropped", new Dropped(dropped));
-				this.droppedSent = dropped;
-			}
-			if (System.nanoTime() - this.lastWrite > HEARTBEAT.toNanos()) {
-				this.emitter.send(SseEmitter.event().comment("still here"));
-				this.lastWrite = System.nanoTime();
+			while (!this.closed) {
+				send();
+				Thread.sleep(this.tick.toMillis());
 			}
 		}
 		catch (IOException | IllegalStateException ex) {
 			// The browser went away, or the connection completed: the container tells the emitter as well.
-			close();
 		}
 		catch (InterruptedException ex) {
+			// The application stops; finish() ends the connection.
 			Thread.currentThread().interrupt();
-			close();
 		}
 		catch (RuntimeException ex) {
-			// A scheduled task that throws is never run again: say so, let go of the listener and end the
-			// connection; the browser's EventSource opens a new one.
-			logger.warn("The live page's pump for {} failed; closing it", this.events.name(), ex);
-			close();
+			// End the connection rather than leave it open with nothing sending; the browser's EventSource opens a
+			// new one.
+			logger.warn("The live page's sender for {} failed; closing it", this.name, ex);
 			this.emitter.completeWithError(ex);
+		}
+		finally {
+			this.closed = true;
+			this.onEnd.accept(this);
+			logger.debug("Closed {} after it dropped {} event(s)", this.name, dropped());
+		}
+	}
+
+	private void send() throws IOException {
+		sendState();
+		LiveEvents.Batch batch = this.events.since(this.eventSeen);
+		this.eventSeen = batch.last();
+		this.missed += batch.missed();
+		for (ArvadosEvent event : batch.events()) {
+			send("arvados", Row.of(event));
+		}
+		long dropped = dropped();
+		if (dropped != this.droppedSent) {
+			send("dropped", new Dropped(dropped));
+			this.droppedSent = dropped;
+		}
+		if (System.nanoTime() - this.lastWrite > HEARTBEAT.toNanos()) {
+			this.emitter.send(SseEmitter.event().comment("still here"));
+			this.lastWrite = System.nanoTime();
 		}
 	}
 
@@ -158,6 +176,11 @@ final class Viewer {
 	private void send(String name, Object data) throws IOException {
 		this.emitter.send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
 		this.lastWrite = System.nanoTime();
+	}
+
+	@Override
+	public String toString() {
+		return this.name;
 	}
 
 	/**
@@ -209,7 +232,7 @@ final class Viewer {
 	/**
 	 * A {@code dropped} message.
 	 *
-	 * @param dropped how many selected events this browser's listener dropped because its queue was full
+	 * @param dropped how many events this browser missed because it fell behind, since it connected
 	 */
 	record Dropped(long dropped) {
 	}

@@ -133,6 +133,18 @@ class LiveViewersTests {
 		});
 	}
 
+	@Test
+	void aViewerThatFallsBehindHasEventsDroppedAndCounted() throws Exception {
+		stuck();
+		await().atMost(WAIT).until(() -> this.viewers.size() == 1);
+		await().atMost(WAIT).until(() -> {
+			for (int i = 0; i < 100; i++) {
+				emit();
+			}
+			return this.viewers.dropped() > 0;
+		});
+	}
+
 	private List<PullListener> pageListeners() {
 		return this.listeners.openListeners()
 			.stream()
