@@ -7,6 +7,10 @@ package org.arvados.events.checkpoint;
  */
 public class CheckpointStoreUnavailableException extends IllegalStateException {
 
+	public CheckpointStoreUnavailableException(String message) {
+		super(message);
+	}
+
 	public CheckpointStoreUnavailableException(String message, Throwable cause) {
 		super(message, cause);
 	}

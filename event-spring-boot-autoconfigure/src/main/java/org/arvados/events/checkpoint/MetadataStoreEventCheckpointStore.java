@@ -1,9 +1,7 @@
 package org.arvados.events.checkpoint;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,16 +11,22 @@ import org.springframework.integration.metadata.ConcurrentMetadataStore;
 
 /**
  * Keeps the position under one key of a Spring Integration {@link ConcurrentMetadataStore}: a
- * {@code JdbcMetadataStore}, or Redis, ZooKeeper… Every save is a compare-and-set against the value this instance
- * last read or wrote, so an instance that lost the lead (paused, cut off) cannot overwrite the newer position of the
- * one that took over: its save fails with {@link CheckpointConflictException}.
+ * {@code JdbcMetadataStore}, or Redis, ZooKeeper… fenced by a <em>lead term</em> kept with it, a number that only
+ * grows (Kafka's producer epochs, ZooKeeper's epochs, the fencing tokens of Kleppmann's "How to do distributed
+ * locking"). Every {@link #load()} claims the next term by compare-and-set before it returns the position; every
+ * save is a compare-and-set that succeeds only while the stored term is this instance's. So an instance that lost
+ * the lead (paused past its lock, cut off) and saves late is refused with {@link CheckpointConflictException} and
+ * never moves the position; the holder of the newest term is never refused because of an older one.
+ * <p>
+ * Stored as the checkpoint's JSON with the term in it, e.g. {@code {"v":1,"term":7,"highest":1207,"gaps":[]}}; a
+ * key claimed before any position was saved holds the term alone, {@code {"v":1,"term":1}}.
  */
 public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 
 	private static final Log logger = LogFactory.getLog(MetadataStoreEventCheckpointStore.class);
 
-	// Writes whose outcome is unknown (the store failed mid-call): if one landed, the store holds our own value.
-	private static final int MAX_UNCONFIRMED = 32;
+	// Compare-and-set rounds lost to other writers before a load or save gives up for now (and is tried again).
+	private static final int MAX_ATTEMPTS = 8;
 
 	private final ConcurrentMetadataStore store;
 
@@ -34,11 +38,11 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 
 	private boolean fitting;
 
-	private final Set<String> unconfirmed = new LinkedHashSet<>();
+	/** The term this instance claimed at its last load; 0 before it claimed any. */
+	private long term;
 
+	/** The value this instance last read or wrote under its term. */
 	private @Nullable String expected;
-
-	private boolean known;
 
 	/**
 	 * Keep the position under a key.
@@ -74,28 +78,94 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 	}
 
 	/**
-	 * {@inheritDoc} The value read is what the next save expects to replace.
-	 * @throws CheckpointStoreUnavailableException if the store cannot be read now
-	 * @throws IllegalStateException if the value under the key is no checkpoint
+	 * The lead term this instance holds: claimed by its last {@link #load()}; 0 before any.
+	 * @return the term
+	 */
+	public synchronized long getTerm() {
+		return this.term;
+	}
+
+	/**
+	 * {@inheritDoc} Claims the next lead term first: from now on a save of an earlier term is refused.
+	 * @throws CheckpointStoreUnavailableException if the store cannot be read or written now
+	 * @throws CheckpointUnreadableException if the value under the key is no checkpoint
 	 */
 	@Override
 	public synchronized Optional<Checkpoint> load() {
-		String value;
 		try {
-			value = this.store.get(this.key);
+			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+				String value = this.store.get(this.key);
+				Stored stored = read(value);
+				String claim = Stored.json(stored.term() + 1, stored.checkpoint());
+				boolean claimed = (value == null) ? this.store.putIfAbsent(this.key, claim) == null
+						: this.store.replace(this.key, value, claim);
+				if (claimed) {
+					this.term = stored.term() + 1;
+					this.expected = claim;
+					return Optional.ofNullable(stored.checkpoint());
+				}
+			}
+		}
+		catch (CheckpointUnreadableException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			throw new CheckpointStoreUnavailableException("Cannot read the Arvados events checkpoint under key '"
 					+ this.key + "' in " + this.storeName + ": " + describe(ex), ex);
 		}
-		this.expected = value;
-		this.known = true;
-		this.unconfirmed.clear();
-		if (value == null) {
-			return Optional.empty();
+		throw new CheckpointStoreUnavailableException("Cannot claim the Arvados events checkpoint under key '"
+				+ this.key + "' in " + this.storeName + ": other instances wrote it " + MAX_ATTEMPTS + " times meanwhile");
+	}
+
+	/**
+	 * {@inheritDoc} Replaces the value under this instance's term. An instance that never loaded claims a term
+	 * first: one told where to start takes the key over. A value of its own term it did not know of (a write whose
+	 * answer was lost) or of an earlier term is replaced.
+	 * @throws CheckpointConflictException if a later term was claimed (another instance took the lead), or the
+	 * position was removed; the stored value stays
+	 * @throws CheckpointStoreUnavailableException if the store cannot be written now; the next save tries again
+	 */
+	@Override
+	public synchronized void save(Checkpoint checkpoint) {
+		if (this.term == 0) {
+			load();
 		}
+		String json = Stored.json(this.term, fitted(checkpoint));
 		try {
-			return Optional.of(Checkpoint.parse(value));
+			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+				if (this.expected != null && this.store.replace(this.key, this.expected, json)) {
+					this.expected = json;
+					return;
+				}
+				String current = this.store.get(this.key);
+				if (current == null) {
+					throw new CheckpointConflictException("The Arvados events position under key '" + this.key + "' in "
+							+ this.storeName + " was removed while this instance followed the stream; this one no "
+							+ "longer saves");
+				}
+				long stored = Stored.termOf(current);
+				if (stored > this.term) {
+					throw new CheckpointConflictException("Another instance took the lead and saves the Arvados events "
+							+ "position under key '" + this.key + "' in " + this.storeName + " (lead term " + stored
+							+ ", this one's " + this.term + "); this one no longer saves");
+				}
+				this.expected = current;
+			}
+		}
+		catch (CheckpointConflictException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint under key '"
+					+ this.key + "' in " + this.storeName + ": " + describe(ex), ex);
+		}
+		throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint under key '"
+				+ this.key + "' in " + this.storeName + ": other writers changed it " + MAX_ATTEMPTS + " times meanwhile");
+	}
+
+	private Stored read(@Nullable String value) {
+		try {
+			return Stored.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new CheckpointUnreadableException("The Arvados events checkpoint under key '" + this.key + "' in "
@@ -105,46 +175,9 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 		}
 	}
 
-	/**
-	 * {@inheritDoc} Inserts the position when the key has none, else replaces the value this instance last read or
-	 * wrote. Before the first load or save, the value stored now is the one replaced: an instance told where to
-	 * start takes the key over.
-	 * @throws CheckpointConflictException if another instance saved under the key meanwhile; its position stays
-	 * @throws CheckpointStoreUnavailableException if the store cannot be written now; the next save tries again
-	 */
-	@Override
-	public synchronized void save(Checkpoint checkpoint) {
-		String json = fitted(checkpoint).toJson();
-		@Nullable String current;
-		try {
-			if (!this.known) {
-				this.expected = this.store.get(this.key);
-				this.known = true;
-			}
-			current = write(json);
-			if (current != null && this.unconfirmed.contains(current)) {
-				this.expected = current;
-				current = write(json);
-			}
-		}
-		catch (CheckpointConflictException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			remember(json);
-			throw new CheckpointStoreUnavailableException("Cannot save the Arvados events checkpoint under key '"
-					+ this.key + "' in " + this.storeName + ": " + describe(ex), ex);
-		}
-		if (current != null) {
-			throw new CheckpointConflictException("Another instance saved a newer Arvados events position under key '"
-					+ this.key + "' in " + this.storeName + "; this one no longer saves");
-		}
-		this.expected = json;
-		this.unconfirmed.clear();
-	}
-
 	private Checkpoint fitted(Checkpoint checkpoint) {
-		Checkpoint fitted = fit(checkpoint, this.maxValueLength);
+		int termLength = Stored.json(this.term, Checkpoint.after(0)).length() - Checkpoint.after(0).toJson().length();
+		Checkpoint fitted = fit(checkpoint, (int) Math.max(0, (long) this.maxValueLength - termLength));
 		if (fitted != checkpoint && !this.fitting) {
 			logger.info("The Arvados events position has " + checkpoint.gaps().size() + " open gaps, more than the "
 					+ this.maxValueLength + " characters of " + this.storeName + " hold: saved up to id "
@@ -185,29 +218,6 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 
 	private static Checkpoint cut(List<ResumePosition.Range> gaps, int kept) {
 		return new Checkpoint(gaps.get(kept).from() - 1, gaps.subList(0, kept));
-	}
-
-	// Null when written; else what the store holds instead of the expected value.
-	private @Nullable String write(String json) {
-		if (this.expected == null) {
-			return this.store.putIfAbsent(this.key, json);
-		}
-		if (this.store.replace(this.key, this.expected, json)) {
-			return null;
-		}
-		String current = this.store.get(this.key);
-		if (current == null) {
-			throw new CheckpointConflictException("The Arvados events position under key '" + this.key + "' in "
-					+ this.storeName + " was removed while this instance followed the stream; this one no longer saves");
-		}
-		return current;
-	}
-
-	private void remember(String json) {
-		if (this.unconfirmed.size() == MAX_UNCONFIRMED) {
-			this.unconfirmed.remove(this.unconfirmed.iterator().next());
-		}
-		this.unconfirmed.add(json);
 	}
 
 	// The store's message and the causes underneath (the driver's "Connection to host:port refused"); the drivers'

@@ -92,6 +92,16 @@ public final class ResumePosition {
 	}
 
 	/**
+	 * Know nothing again: before loading a position another instance may have moved.
+	 */
+	public synchronized void clear() {
+		this.started = false;
+		this.highest = 0;
+		this.gaps.clear();
+		this.inFlight.clear();
+	}
+
+	/**
 	 * Start where a checkpoint says: after its highest id, with its gaps open again (their age starts now, so the
 	 * list is asked for them before they can be given up).
 	 * @param checkpoint the saved position

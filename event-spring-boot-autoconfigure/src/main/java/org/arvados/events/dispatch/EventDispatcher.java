@@ -350,6 +350,26 @@ public final class EventDispatcher {
 	}
 
 	/**
+	 * Stop at once and drop what is queued: this instance no longer leads, and the one that does handles those
+	 * events from the saved position. Nothing more reaches the handlers (those running now finish); the stop
+	 * callbacks still run.
+	 * @return how many queued events were dropped
+	 */
+	public int abandon() {
+		stopNow();
+		List<Object> dropped = new ArrayList<>();
+		this.queue.drainTo(dropped);
+		int events = 0;
+		for (Object item : dropped) {
+			if (item instanceof ArvadosEvent event) {
+				this.budget.release(size(event));
+				events++;
+			}
+		}
+		return events;
+	}
+
+	/**
 	 * Whether the dispatching thread runs and no stop has finished.
 	 */
 	public synchronized boolean isRunning() {
@@ -432,7 +452,8 @@ public final class EventDispatcher {
 	private boolean handleItem(Run run, Object item) {
 		if (item instanceof ArvadosEvent event) {
 			try {
-				return dispatch(run, event);
+				// Abandoned after it was taken: it reaches no handler.
+				return !run.abandoned && dispatch(run, event);
 			}
 			finally {
 				this.budget.release(size(event));

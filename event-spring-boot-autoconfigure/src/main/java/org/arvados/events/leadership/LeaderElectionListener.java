@@ -1,9 +1,12 @@
 package org.arvados.events.leadership;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 
 import org.springframework.context.ApplicationListener;
+import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.AbstractLeaderEvent;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
@@ -15,6 +18,8 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
  * {@code LockRegistryLeaderInitiator} on the database, or an application's (Kubernetes, ZooKeeper).
  */
 public class LeaderElectionListener implements ApplicationListener<AbstractLeaderEvent> {
+
+	private static final Log logger = LogFactory.getLog(LeaderElectionListener.class);
 
 	private final ArvadosEventSubscription subscription;
 
@@ -36,7 +41,20 @@ public class LeaderElectionListener implements ApplicationListener<AbstractLeade
 			return;
 		}
 		if (event instanceof OnGrantedEvent) {
-			this.subscription.takeRole(StreamRole.LEADER);
+			Context context = event.getContext();
+			Runnable yieldLead = (context != null) ? context::yield : () -> {
+			};
+			try {
+				this.subscription.takeRole(StreamRole.LEADER, yieldLead);
+			}
+			catch (RuntimeException ex) {
+				// The initiator would swallow it and keep the lock, leading and following nothing: give the lead up,
+				// which it tries to take again after its back-off.
+				logger.error("This instance could not start following Arvados events when granted the lead ("
+						+ ex.getMessage() + "); it gives the lead up and tries again when granted it again");
+				this.subscription.takeRole(StreamRole.STANDBY);
+				yieldLead.run();
+			}
 		}
 		else if (event instanceof OnRevokedEvent) {
 			this.subscription.takeRole(StreamRole.STANDBY);

@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.filter.EventFilter;
+import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
@@ -42,6 +43,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private static final Log logger = LogFactory.getLog(ArvadosEventSubscription.class);
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private final SubscriptionSettings settings;
 
 	private final EventIntake intake;
@@ -68,6 +72,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private boolean positionLoaded;
 
+	/** Gives the lead up; set with each grant. */
+	private volatile Runnable yieldLead = NOTHING;
+
 	ArvadosEventSubscription(SubscriptionSettings settings, EventIntake intake, RuntimeFilters filters,
 			StreamStatus status, StreamMachine machine, Duration stopTimeout, ArvadosEventListeners listeners) {
 		this.settings = settings;
@@ -86,9 +93,14 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			if (this.running) {
 				return;
 			}
-			// From a checkpoint at every start: with several instances, another may have moved it meanwhile.
+			// From a checkpoint at every start: with several instances, another may have moved it meanwhile. Under a
+			// leader election always from the shared one (the start-from applies only when none is saved): this
+			// instance's own, of its previous lead, is out of date.
 			StartFrom.Kind kind = this.settings.startFrom().kind();
-			if (!this.positionLoaded || kind == StartFrom.Kind.CHECKPOINT || kind == StartFrom.Kind.TIME) {
+			if (this.role != null) {
+				this.intake.loadSharedPosition();
+			}
+			else if (!this.positionLoaded || kind == StartFrom.Kind.CHECKPOINT || kind == StartFrom.Kind.TIME) {
 				this.intake.loadPosition(this.settings.startFrom());
 				this.positionLoaded = true;
 			}
@@ -304,17 +316,65 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * @param role the role this instance has been given
 	 */
 	public void takeRole(StreamRole role) {
+		takeRole(role, () -> {
+		});
+	}
+
+	/**
+	 * Follow the stream as the leader, or stand by: start or stop, and say so.
+	 * @param role the role this instance has been given
+	 * @param yieldLead gives the lead up (Spring Integration's {@code Context.yield()}): called when this instance
+	 * finds it no longer leads before the election says so (another saved under a newer lead term)
+	 */
+	public void takeRole(StreamRole role, Runnable yieldLead) {
+		StreamRole before = this.role;
 		if (role == StreamRole.LEADER) {
+			this.yieldLead = yieldLead;
 			this.role = role;
 			logger.info("This instance leads: it follows the Arvados events of " + this.settings.endpoint());
 			start();
 		}
 		else {
-			logger.info("This instance stands by: another follows the Arvados events of " + this.settings.endpoint());
+			if (this.running) {
+				logger.info("This instance stands by: another follows the Arvados events of " + this.settings.endpoint());
+			}
 			stop();
 			this.role = role;
 		}
-		this.status.publish(new StreamRoleChangedEvent(this, role));
+		if (before != role) {
+			this.status.publish(new StreamRoleChangedEvent(this, role));
+		}
+	}
+
+	/**
+	 * Another instance saved under a newer lead term: this one hands nothing more to the handlers (what is queued is
+	 * dropped: the leader handles it from the saved position), saves nothing more, stands by and gives the lead up,
+	 * to take it again later. Without a leader election, two instances share a checkpoint: it stops for good.
+	 * @param why for people
+	 */
+	void deposed(String why) {
+		if (this.role == null) {
+			this.machine.fail(DisconnectReason.CHECKPOINT_CONFLICT, why);
+			return;
+		}
+		Runnable yield;
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			this.paused = false;
+			this.machine.stop();
+			int dropped = this.intake.depose();
+			logger.warn(why + ": this instance no longer leads; it hands no more events to the handlers (" + dropped
+					+ " queued dropped, for the leader handles them from the saved position), stands by and gives the "
+					+ "lead up");
+			this.role = StreamRole.STANDBY;
+			yield = this.yieldLead;
+			this.yieldLead = NOTHING;
+		}
+		this.status.publish(new StreamRoleChangedEvent(this, StreamRole.STANDBY));
+		yield.run();
 	}
 
 	// Runs after the lifecycle processor gave up waiting for the drain (abandon what is still queued), or

@@ -95,6 +95,23 @@ final class CheckpointSaver {
 		}
 	}
 
+	/**
+	 * Save nothing more until the next load: this instance no longer leads. The timer stops.
+	 */
+	void fence() {
+		ScheduledExecutorService saving;
+		synchronized (this) {
+			saving = this.timer;
+			this.timer = null;
+		}
+		if (saving != null) {
+			saving.shutdown();
+		}
+		synchronized (this.saveMonitor) {
+			this.fenced = true;
+		}
+	}
+
 	/** The position moved: the next tick saves it. */
 	void changed() {
 		this.changed = true;

@@ -63,12 +63,12 @@ final class ClusterLog implements LogList {
 			return;
 		}
 		this.checkAgainstNewest = false;
-		// No checkpoint was saved: a start from a time reads the history from then.
-		if (this.startFrom.kind() == StartFrom.Kind.TIME) {
-			this.catchUp.startFromTime(this.startFrom.since(this.clock));
-		}
-		else {
-			this.catchUp.startFromNewest(this.clock.instant().minus(this.initialWindow));
+		// No checkpoint was saved: a start from a time reads the history from then; one from an id (under a leader
+		// election, whose grants load the shared position first) after it.
+		switch (this.startFrom.kind()) {
+			case TIME -> this.catchUp.startFromTime(this.startFrom.since(this.clock));
+			case ID -> this.intake.startAfter(this.startFrom.id() - 1);
+			default -> this.catchUp.startFromNewest(this.clock.instant().minus(this.initialWindow));
 		}
 	}
 

@@ -119,6 +119,26 @@ final class EventIntake {
 		}
 	}
 
+	/**
+	 * Load the position another instance may have moved: under a leader election, at every grant. What this
+	 * instance knew is forgotten; the saved position is loaded (claiming the store's next lead term), and when none
+	 * is saved, the start-from applies as at a first start.
+	 */
+	void loadSharedPosition() {
+		this.position.clear();
+		this.fromCheckpoint = false;
+		loadCheckpoint();
+	}
+
+	/**
+	 * This instance no longer leads: save nothing more, hand nothing more, drop what is queued.
+	 * @return how many queued events were dropped
+	 */
+	int depose() {
+		this.checkpoints.fence();
+		return this.dispatcher.abandon();
+	}
+
 	// A checkpoint that cannot be read fails the start; a store that cannot be asked now is asked again before the
 	// stream starts, on the back-off (a database that is down at start-up).
 	private void loadCheckpoint() {

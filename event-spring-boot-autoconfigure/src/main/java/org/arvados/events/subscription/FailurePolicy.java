@@ -60,9 +60,9 @@ final class FailurePolicy {
 					wait(DisconnectReason.NOT_AN_ARVADOS_API), true);
 		}
 		if (failure instanceof CheckpointStoreUnavailableException) {
+			Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
 			return new Decision(DisconnectReason.CHECKPOINT_UNAVAILABLE, "Cannot load the saved position ("
-					+ this.redactor.describe(failure.getCause()) + ")", wait(DisconnectReason.CHECKPOINT_UNAVAILABLE),
-					false);
+					+ this.redactor.describe(cause) + ")", wait(DisconnectReason.CHECKPOINT_UNAVAILABLE), false);
 		}
 		String what = verifying ? "reach the API of " : "read the logs list of ";
 		return new Decision(DisconnectReason.LIST_FAILED,

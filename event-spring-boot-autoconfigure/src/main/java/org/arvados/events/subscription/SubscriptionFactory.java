@@ -55,6 +55,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		SecretRedactor redactor = new SecretRedactor(this.settings.token());
 		// The machine is built last; the dispatcher, first, reports its death to it.
 		AtomicReference<StreamMachine> machineOnceBuilt = new AtomicReference<>();
+		AtomicReference<ArvadosEventSubscription> subscriptionOnceBuilt = new AtomicReference<>();
 		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
 				this.queueCapacity, this.queueMaxChars, this.dispatchMode, this.publisher, this.errorHandler, redactor,
 				(death) -> {
@@ -64,9 +65,9 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 								"The thread that hands events to the handlers died: " + redactor.describe(death));
 					}
 				}, this.checkpointInterval, (conflict) -> {
-					StreamMachine built = machineOnceBuilt.get();
+					ArvadosEventSubscription built = subscriptionOnceBuilt.get();
 					if (built != null) {
-						built.fail(DisconnectReason.CHECKPOINT_CONFLICT, conflict);
+						built.deposed(conflict);
 					}
 				}, this.listeners::deliver);
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.pollLimit(), intake);
@@ -87,8 +88,10 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		if (this.settings.transport() != Transport.POLLING) {
 			feed.checkSubscribeSize();
 		}
-		return new ArvadosEventSubscription(this.settings, intake, filters, status, machine, this.stopTimeout,
-				this.listeners);
+		ArvadosEventSubscription subscription = new ArvadosEventSubscription(this.settings, intake, filters, status,
+				machine, this.stopTimeout, this.listeners);
+		subscriptionOnceBuilt.set(subscription);
+		return subscription;
 	}
 
 }

@@ -59,44 +59,41 @@ class JdbcCheckpointStoreTests {
 			store.save(Checkpoint.after(1100));
 			store.save(FIRST);
 		});
-		assertThat(new JdbcTemplate(this.database).queryForObject(VALUE, String.class, "orders"))
-			.isEqualTo(FIRST.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, FIRST));
 		this.instance.run((context) -> assertThat(store(context).load()).as("after a restart").contains(FIRST));
 	}
 
+	// A leader paused past its lock wakes after the new leader loaded, and saves: refused, and the new one goes on.
 	@Test
-	void aDeposedLeadersLateSaveIsRefusedAndTheNewerPositionStays() {
+	void aPausedLeadersLateSaveIsRefusedAndTheNewLeaderGoesOn() {
 		this.instance.run((first) -> this.instance.run((second) -> {
-			EventCheckpointStore deposed = store(first);
-			deposed.load();
-			deposed.save(Checkpoint.after(1100));
-			// The lead moves to the second instance while the first is paused.
+			EventCheckpointStore paused = store(first);
+			paused.load();
+			paused.save(Checkpoint.after(1100));
 			EventCheckpointStore leader = store(second);
 			assertThat(leader.load()).contains(Checkpoint.after(1100));
-			leader.save(FIRST);
 			assertThatExceptionOfType(CheckpointConflictException.class)
-				.isThrownBy(() -> deposed.save(Checkpoint.after(1150)))
-				.withMessage("Another instance saved a newer Arvados events position under key 'orders' in "
-						+ "JdbcMetadataStore (table INT_METADATA_STORE); this one no longer saves");
-			assertThat(new JdbcTemplate(this.database).queryForObject(VALUE, String.class, "orders"))
-				.isEqualTo(FIRST.toJson());
+				.isThrownBy(() -> paused.save(Checkpoint.after(1150)))
+				.withMessage("Another instance took the lead and saves the Arvados events position under key 'orders' "
+						+ "in JdbcMetadataStore (table INT_METADATA_STORE) (lead term 2, this one's 1); this one no "
+						+ "longer saves");
+			assertThat(stored()).isEqualTo(new Stored(2, Checkpoint.after(1100)));
+			leader.save(FIRST);
 			leader.save(Checkpoint.after(1300));
 			assertThat(store(first).load()).contains(Checkpoint.after(1300));
 		}));
 	}
 
 	@Test
-	void twoFirstSavesOfAnEmptyKeyInsertOnceAndTheSecondIsRefused() {
+	void ofTwoInstancesThatLoadAnEmptyKeyTheLaterClaimSaves() {
 		this.instance.run((first) -> this.instance.run((second) -> {
-			EventCheckpointStore one = store(first);
-			EventCheckpointStore other = store(second);
-			assertThat(one.load()).isEmpty();
-			assertThat(other.load()).isEmpty();
-			one.save(FIRST);
-			assertThatExceptionOfType(CheckpointConflictException.class)
-				.isThrownBy(() -> other.save(Checkpoint.after(1300)));
-			assertThat(new JdbcTemplate(this.database).queryForObject(VALUE, String.class, "orders"))
-				.isEqualTo(FIRST.toJson());
+			EventCheckpointStore earlier = store(first);
+			EventCheckpointStore later = store(second);
+			assertThat(earlier.load()).isEmpty();
+			assertThat(later.load()).isEmpty();
+			assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> earlier.save(FIRST));
+			later.save(Checkpoint.after(1300));
+			assertThat(stored()).isEqualTo(new Stored(2, Checkpoint.after(1300)));
 		}));
 	}
 
@@ -163,9 +160,9 @@ class JdbcCheckpointStoreTests {
 						.execute(back.getPostgresDatabase());
 					assertThat(store.load()).isEmpty();
 					store.save(FIRST);
-					assertThat(new JdbcTemplate(back.getPostgresDatabase()).queryForObject(VALUE, String.class,
-							"orders"))
-						.isEqualTo(FIRST.toJson());
+					assertThat(Stored.parse(new JdbcTemplate(back.getPostgresDatabase()).queryForObject(VALUE,
+							String.class, "orders")))
+						.isEqualTo(new Stored(1, FIRST));
 				}
 			});
 	}
@@ -181,6 +178,10 @@ class JdbcCheckpointStoreTests {
 	private static EventCheckpointStore store(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
 		return context.getBean(EventCheckpointStore.class);
+	}
+
+	private Stored stored() {
+		return Stored.parse(new JdbcTemplate(this.database).queryForObject(VALUE, String.class, "orders"));
 	}
 
 }

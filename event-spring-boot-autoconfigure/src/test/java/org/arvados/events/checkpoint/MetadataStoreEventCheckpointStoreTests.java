@@ -34,8 +34,25 @@ class MetadataStoreEventCheckpointStoreTests {
 		assertThat(store.load()).isEmpty();
 		store.save(FIRST);
 		store.save(SECOND);
-		assertThat(this.metadata.get("orders")).isEqualTo(SECOND.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, SECOND));
+		assertThat(this.metadata.get("orders")).isEqualTo("{\"v\":1,\"term\":1,\"highest\":130,\"gaps\":[]}");
 		assertThat(new MetadataStoreEventCheckpointStore(this.metadata, "orders").load()).contains(SECOND);
+	}
+
+	// The sequence of a leader paused past its lock: it wakes after the new leader loaded, and saves.
+	@Test
+	void aPausedLeadersLateSaveIsRefusedAndTheNewLeaderGoesOn() {
+		MetadataStoreEventCheckpointStore paused = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		paused.load();
+		paused.save(FIRST);
+		MetadataStoreEventCheckpointStore leader = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		assertThat(leader.load()).contains(FIRST);
+		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> paused.save(SECOND))
+			.withMessage("Another instance took the lead and saves the Arvados events position under key 'orders' in "
+					+ "SimpleMetadataStore (lead term 2, this one's 1); this one no longer saves");
+		assertThat(stored()).isEqualTo(new Stored(2, FIRST));
+		leader.save(THIRD);
+		assertThat(stored()).isEqualTo(new Stored(2, THIRD));
 	}
 
 	@Test
@@ -46,19 +63,20 @@ class MetadataStoreEventCheckpointStoreTests {
 		MetadataStoreEventCheckpointStore leader = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
 		assertThat(leader.load()).contains(FIRST);
 		leader.save(THIRD);
-		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> deposed.save(SECOND))
-			.withMessage("Another instance saved a newer Arvados events position under key 'orders' in "
-					+ "SimpleMetadataStore; this one no longer saves");
-		assertThat(this.metadata.get("orders")).isEqualTo(THIRD.toJson());
+		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> deposed.save(SECOND));
+		assertThat(stored()).isEqualTo(new Stored(2, THIRD));
 	}
 
 	@Test
-	void anInsertOverAPositionAnotherInstanceInsertedMeanwhileIsRefused() {
-		MetadataStoreEventCheckpointStore late = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
-		assertThat(late.load()).isEmpty();
-		this.metadata.put("orders", THIRD.toJson());
-		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> late.save(FIRST));
-		assertThat(this.metadata.get("orders")).isEqualTo(THIRD.toJson());
+	void ofTwoInstancesThatLoadTheLaterClaimSavesAndTheEarlierIsRefused() {
+		MetadataStoreEventCheckpointStore earlier = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		MetadataStoreEventCheckpointStore later = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		assertThat(earlier.load()).isEmpty();
+		assertThat(this.metadata.get("orders")).as("a claim before any position").isEqualTo("{\"v\":1,\"term\":1}");
+		assertThat(later.load()).isEmpty();
+		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> earlier.save(FIRST));
+		later.save(THIRD);
+		assertThat(stored()).isEqualTo(new Stored(2, THIRD));
 	}
 
 	@Test
@@ -71,24 +89,37 @@ class MetadataStoreEventCheckpointStoreTests {
 		assertThat(this.metadata.get("orders")).isNull();
 	}
 
-	// Started with an explicit start-from, it never loaded: it takes the key over from whatever is there.
+	// Started with an explicit start-from, it never loaded: it claims a term and takes the key over.
 	@Test
-	void aFirstSaveWithoutALoadReplacesWhatIsThere() {
+	void aFirstSaveWithoutALoadClaimsATermAndReplacesWhatIsThere() {
 		this.metadata.put("orders", FIRST.toJson());
 		MetadataStoreEventCheckpointStore store = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
 		store.save(SECOND);
-		assertThat(this.metadata.get("orders")).isEqualTo(SECOND.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, SECOND));
+	}
+
+	// A value saved before terms (version 0.1 of the starter) is read, and its key claimed.
+	@Test
+	void aPositionSavedWithoutATermIsLoadedAndItsKeyClaimed() {
+		this.metadata.put("orders", FIRST.toJson());
+		MetadataStoreEventCheckpointStore store = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		assertThat(store.load()).contains(FIRST);
+		assertThat(store.getTerm()).isOne();
+		assertThat(stored()).isEqualTo(new Stored(1, FIRST));
 	}
 
 	@Test
-	void aLoadAfterAConflictTakesTheNewerPositionAsTheExpectedOne() {
+	void aLoadAfterAConflictClaimsANewerTermWithTheNewerPosition() {
 		MetadataStoreEventCheckpointStore store = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
 		store.save(FIRST);
-		this.metadata.put("orders", SECOND.toJson());
+		MetadataStoreEventCheckpointStore other = new MetadataStoreEventCheckpointStore(this.metadata, "orders");
+		other.load();
+		other.save(SECOND);
 		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> store.save(THIRD));
 		assertThat(store.load()).contains(SECOND);
 		store.save(THIRD);
-		assertThat(this.metadata.get("orders")).isEqualTo(THIRD.toJson());
+		assertThat(stored()).isEqualTo(new Stored(3, THIRD));
+		assertThatExceptionOfType(CheckpointConflictException.class).isThrownBy(() -> other.save(FIRST));
 	}
 
 	@Test
@@ -101,9 +132,9 @@ class MetadataStoreEventCheckpointStoreTests {
 		assertThatExceptionOfType(CheckpointStoreUnavailableException.class).isThrownBy(() -> store.save(SECOND))
 			.withMessageContaining("Cannot save the Arvados events checkpoint under key 'orders' in FailingStore")
 			.withMessageContaining("connection reset");
-		assertThat(this.metadata.get("orders")).as("it did land").isEqualTo(SECOND.toJson());
+		assertThat(stored()).as("it did land").isEqualTo(new Stored(1, SECOND));
 		store.save(THIRD);
-		assertThat(this.metadata.get("orders")).isEqualTo(THIRD.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, THIRD));
 	}
 
 	@Test
@@ -114,7 +145,7 @@ class MetadataStoreEventCheckpointStoreTests {
 		failing.failAfterWriting.set("connection reset");
 		assertThatExceptionOfType(CheckpointStoreUnavailableException.class).isThrownBy(() -> store.save(FIRST));
 		store.save(SECOND);
-		assertThat(this.metadata.get("orders")).isEqualTo(SECOND.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, SECOND));
 	}
 
 	@Test
@@ -132,7 +163,47 @@ class MetadataStoreEventCheckpointStoreTests {
 		assertThatExceptionOfType(CheckpointStoreUnavailableException.class).isThrownBy(() -> store.save(SECOND));
 		failing.failBefore.set(null);
 		store.save(THIRD);
-		assertThat(this.metadata.get("orders")).isEqualTo(THIRD.toJson());
+		assertThat(stored()).isEqualTo(new Stored(1, THIRD));
+	}
+
+	// Instances that load and save in turn at random: a save succeeds exactly when no later load came between
+	// the saver's own load and it, and the stored position is always the last successful save's.
+	@Test
+	void savesSucceedExactlyUnderTheNewestTermWhateverTheInterleaving() {
+		long seed = new java.util.Random().nextLong();
+		java.util.Random random = new java.util.Random(seed);
+		List<MetadataStoreEventCheckpointStore> instances = List.of(
+				new MetadataStoreEventCheckpointStore(this.metadata, "orders"),
+				new MetadataStoreEventCheckpointStore(this.metadata, "orders"),
+				new MetadataStoreEventCheckpointStore(this.metadata, "orders"));
+		long[] claimedTerm = new long[3];
+		long newest = 0;
+		Checkpoint last = null;
+		for (int step = 0; step < 2000; step++) {
+			int i = random.nextInt(3);
+			MetadataStoreEventCheckpointStore instance = instances.get(i);
+			if (random.nextInt(4) == 0) {
+				assertThat(instance.load()).as("seed %d step %d", seed, step).isEqualTo(java.util.Optional.ofNullable(last));
+				claimedTerm[i] = ++newest;
+			}
+			else if (claimedTerm[i] != 0) {
+				Checkpoint next = Checkpoint.after(step);
+				if (claimedTerm[i] == newest) {
+					instance.save(next);
+					last = next;
+				}
+				else {
+					assertThatExceptionOfType(CheckpointConflictException.class).as("seed %d step %d", seed, step)
+						.isThrownBy(() -> instance.save(next));
+				}
+			}
+			assertThat(stored()).as("seed %d step %d", seed, step)
+				.isEqualTo(new Stored(newest, last));
+		}
+	}
+
+	private Stored stored() {
+		return Stored.parse(this.metadata.get("orders"));
 	}
 
 	@Test

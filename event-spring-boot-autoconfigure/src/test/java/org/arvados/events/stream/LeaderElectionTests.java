@@ -1,11 +1,15 @@
 package org.arvados.events.stream;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.arvados.events.autoconfigure.health.ArvadosEventsHealthContributorAutoConfiguration;
 import org.arvados.events.autoconfigure.leadership.ArvadosEventsLeaderElectionAutoConfiguration;
+import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
+import org.arvados.events.checkpoint.MetadataStoreEventCheckpointStore;
 import org.arvados.events.health.ArvadosEventsHealthIndicator;
 import org.arvados.events.leadership.LeaderElectionListener;
 import org.arvados.events.lifecycle.StreamRole;
@@ -14,15 +18,19 @@ import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.event.AbstractLeaderEvent;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
+import org.springframework.integration.metadata.SimpleMetadataStore;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
@@ -41,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * stand by, and one takes over from the saved position when the leader goes. In one JVM, on Spring Integration's
  * in-memory lock registry; {@code LeaderFailoverTests} does it across processes on PostgreSQL.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LeaderElectionTests {
 
 	private static final String ENABLED = "arvados.events.leader-election.enabled=true";
@@ -120,6 +129,87 @@ class LeaderElectionTests {
 		}
 	}
 
+	// A leader paused past its lock wakes and goes on while another claimed the lead: its next save is refused.
+	@Test
+	void aLeaderWhoseSaveIsRefusedHandsNothingMoreStandsByGivesTheLeadUpAndMayLeadAgain() {
+		SimpleMetadataStore metadata = new SimpleMetadataStore();
+		Leading lead = new Leading();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			electing(cluster, "arvados.events.leader-election.initiator=external", "arvados.events.checkpoint.interval=50ms")
+				.withBean(EventCheckpointStore.class, () -> new MetadataStoreEventCheckpointStore(metadata, "orders"))
+				.run((context) -> {
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					context.publishEvent(new OnGrantedEvent(this, lead, "arvados-events"));
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry first = emit(cluster);
+					await().atMost(WAIT).until(() -> savedHighest(metadata) == first.id());
+					// Another instance takes the lead: it claims the next term.
+					new MetadataStoreEventCheckpointStore(metadata, "orders").load();
+					emit(cluster);
+					await().atMost(WAIT).until(() -> lead.yields.get() == 1);
+					assertThat(subscription.isRunning()).isFalse();
+					assertThat(subscription.state().role()).isEqualTo(StreamRole.STANDBY);
+					assertThat(context.getBean(ArvadosEventsHealthIndicator.class).health(true).getStatus())
+						.isEqualTo(Status.UP);
+					LogEntry meanwhile = emit(cluster);
+					await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !recorder.ids().contains(meanwhile.id()));
+					context.publishEvent(new OnGrantedEvent(this, lead, "arvados-events"));
+					await().atMost(WAIT).until(() -> recorder.ids().contains(meanwhile.id()));
+					assertThat(subscription.state().role()).isEqualTo(StreamRole.LEADER);
+				});
+		}
+	}
+
+	// Another instance led meanwhile and saved further: the grant starts from there, not from this one's own.
+	@Test
+	void everyGrantStartsFromTheSharedPositionWhateverTheStartFrom() {
+		SimpleMetadataStore metadata = new SimpleMetadataStore();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			electing(cluster, "arvados.events.leader-election.initiator=external", "arvados.events.start-from=latest",
+					"arvados.events.checkpoint.interval=50ms")
+				.withBean(EventCheckpointStore.class, () -> new MetadataStoreEventCheckpointStore(metadata, "orders"))
+				.run((context) -> {
+					context.publishEvent(new OnGrantedEvent(this, new Leading(), "arvados-events"));
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry first = emit(cluster);
+					await().atMost(WAIT).until(() -> savedHighest(metadata) == first.id());
+					context.publishEvent(new OnRevokedEvent(this, new Leading(), "arvados-events"));
+					LogEntry handledByAnother = emit(cluster);
+					MetadataStoreEventCheckpointStore another = new MetadataStoreEventCheckpointStore(metadata, "orders");
+					another.load();
+					another.save(Checkpoint.after(handledByAnother.id()));
+					LogEntry next = emit(cluster);
+					context.publishEvent(new OnGrantedEvent(this, new Leading(), "arvados-events"));
+					await().atMost(WAIT).until(() -> recorder.ids().contains(next.id()));
+					assertThat(recorder.ids()).containsExactly(first.id(), next.id());
+				});
+		}
+	}
+
+	@Test
+	void aStartThatFailsInsideTheGrantGivesTheLeadUp(CapturedOutput output) {
+		SimpleMetadataStore metadata = new SimpleMetadataStore();
+		metadata.put("orders", "{\"v\":1,\"highest\":");
+		Leading lead = new Leading();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			electing(cluster, "arvados.events.leader-election.initiator=external")
+				.withBean(EventCheckpointStore.class, () -> new MetadataStoreEventCheckpointStore(metadata, "orders"))
+				.run((context) -> {
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					context.publishEvent(new OnGrantedEvent(this, lead, "arvados-events"));
+					assertThat(lead.yields).hasValue(1);
+					assertThat(subscription.isRunning()).isFalse();
+					assertThat(subscription.state().role()).isEqualTo(StreamRole.STANDBY);
+					assertThat(output).contains("could not start following Arvados events when granted the lead");
+				});
+		}
+	}
+
+	private static long savedHighest(SimpleMetadataStore metadata) {
+		String value = metadata.get("orders");
+		return (value != null && value.contains("highest")) ? Checkpoint.parse(value).highestId() : -1;
+	}
+
 	@Test
 	void withoutALockRegistryStartUpSaysWhatToSet() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
@@ -166,9 +256,16 @@ class LeaderElectionTests {
 	/** What an initiator hands over with its events. */
 	static final class Leading implements Context {
 
+		final AtomicInteger yields = new AtomicInteger();
+
 		@Override
 		public boolean isLeader() {
 			return true;
+		}
+
+		@Override
+		public void yield() {
+			this.yields.incrementAndGet();
 		}
 
 	}

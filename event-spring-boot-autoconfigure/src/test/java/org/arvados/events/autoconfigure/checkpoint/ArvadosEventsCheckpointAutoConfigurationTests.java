@@ -102,7 +102,7 @@ class ArvadosEventsCheckpointAutoConfigurationTests {
 			.withPropertyValues("arvados.events.checkpoint.store=jdbc", "arvados.events.checkpoint.key=orders")
 			.run((context) -> {
 				context.getBean(EventCheckpointStore.class).save(Checkpoint.after(1207));
-				assertThat(own.get("orders")).isEqualTo(Checkpoint.after(1207).toJson());
+				assertThat(own.get("orders")).isEqualTo("{\"v\":1,\"term\":1,\"highest\":1207,\"gaps\":[]}");
 			});
 	}
 
