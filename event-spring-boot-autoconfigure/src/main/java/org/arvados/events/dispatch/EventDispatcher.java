@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -59,6 +60,12 @@ public final class EventDispatcher {
 
 	/** The size of what waits and what is being handled, in characters of JSON. */
 	private final QueueBudget budget;
+
+	/** Asked before each event is handed to the handlers (see {@link #setGate}). */
+	private volatile BooleanSupplier gate = () -> true;
+
+	private volatile Runnable onGateClosed = () -> {
+	};
 
 	private final ApplicationEventPublisher publisher;
 
@@ -350,6 +357,19 @@ public final class EventDispatcher {
 	}
 
 	/**
+	 * Ask a gate before each event is handed to the handlers: when it says no, that event and every later one reach
+	 * no handler, the dispatching thread ends as after {@link #stopNow()}, and {@code onClosed} is told (on that
+	 * thread, or a producer's in direct mode: it must return at once). Under a leader election the gate is the
+	 * freshness of the lead.
+	 * @param gate whether events may still be handed
+	 * @param onClosed told each time the gate turned an event away
+	 */
+	public void setGate(BooleanSupplier gate, Runnable onClosed) {
+		this.onGateClosed = onClosed;
+		this.gate = gate;
+	}
+
+	/**
 	 * Stop at once and drop what is queued: this instance no longer leads, and the one that does handles those
 	 * events from the saved position. Nothing more reaches the handlers (those running now finish); the stop
 	 * callbacks still run.
@@ -556,6 +576,11 @@ public final class EventDispatcher {
 
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
 	private boolean dispatch(Run run, ArvadosEvent event) {
+		if (!this.gate.getAsBoolean()) {
+			run.abandoned = true;
+			runSafely(this.onGateClosed);
+			return false;
+		}
 		this.inFlight = event;
 		try {
 			this.tap.accept(event);

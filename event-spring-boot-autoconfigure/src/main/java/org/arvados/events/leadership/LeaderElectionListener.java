@@ -4,6 +4,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.subscription.ArvadosEventSubscription;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.integration.leader.Context;
@@ -30,9 +31,22 @@ public class LeaderElectionListener implements ApplicationListener<AbstractLeade
 	 * @param role the role name whose events count
 	 */
 	public LeaderElectionListener(ArvadosEventSubscription subscription, String role) {
+		this(subscription, role, null);
+	}
+
+	/**
+	 * @param subscription the subscription, which then waits for the lead
+	 * @param role the role name whose events count
+	 * @param lease the freshness of the lead's lock, asked before each event is handed; {@code null} when the
+	 * initiator is the application's own, whose renewals are not seen
+	 */
+	public LeaderElectionListener(ArvadosEventSubscription subscription, String role, @Nullable LeadLease lease) {
 		this.subscription = subscription;
 		this.role = role;
 		subscription.awaitLeadership();
+		if (lease != null) {
+			subscription.guardLead(lease, () -> lease.sinceRenewal().toMillis() + " ms");
+		}
 	}
 
 	@Override

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -344,6 +346,17 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		if (before != role) {
 			this.status.publish(new StreamRoleChangedEvent(this, role));
 		}
+	}
+
+	/**
+	 * Hand an event to the handlers only while the lead is fresh: a leader woken from a pause longer than its lock's
+	 * life hands nothing more, before any revoke arrives, and stands by as {@link #deposed} says.
+	 * @param lease whether the lock of the lead was renewed recently enough
+	 * @param describe how long ago, for the log line
+	 */
+	public void guardLead(BooleanSupplier lease, Supplier<String> describe) {
+		this.intake.dispatcher().setGate(lease, () -> CompletableFuture.runAsync(() -> deposed(
+				"The lock of the lead was last renewed " + describe.get() + " ago, which may be past its life")));
 	}
 
 	/**

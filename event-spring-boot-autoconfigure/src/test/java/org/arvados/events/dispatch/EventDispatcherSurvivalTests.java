@@ -121,6 +121,23 @@ class EventDispatcherSurvivalTests {
 		assertThat(this.dispatcher.isRunning()).isTrue();
 	}
 
+	@Test
+	void aClosedGateHandsNoEventAndEndsTheThreadSayingSo() throws Exception {
+		java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+		java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+		start((event) -> {
+		}, recordingErrorHandler(), this::markHandled);
+		this.dispatcher.setGate(open::get, closed::incrementAndGet);
+		offer(1);
+		await().atMost(WAIT).until(() -> this.handled.contains(1L));
+		open.set(false);
+		offer(2);
+		await().atMost(WAIT).until(() -> !this.dispatcher.isRunning());
+		assertThat(closed).hasValue(1);
+		assertThat(this.handled).containsExactly(1L);
+		assertThat(this.death.get()).isNull();
+	}
+
 	private void start(Consumer<ArvadosEvent> listener, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled) {
 		ApplicationEventPublisher publisher = (event) -> listener.accept((ArvadosEvent) Published.payload(event));

@@ -11,6 +11,7 @@ import org.arvados.events.checkpoint.EventCheckpointStore;
 import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.MetadataStoreEventCheckpointStore;
 import org.arvados.events.health.ArvadosEventsHealthIndicator;
+import org.arvados.events.leadership.LeadLease;
 import org.arvados.events.leadership.LeaderElectionListener;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.stream.StreamTestSupport.Recorder;
@@ -205,6 +206,36 @@ class LeaderElectionTests {
 		}
 	}
 
+	// A leader paused past its lock's life (its renewals stop, as under SIGSTOP or a stalled database) hands nothing
+	// more, before any revoke: it stands by and gives the lead up, and leads again once it can renew.
+	@Test
+	void aLeaderThatCannotRenewItsLockHandsNothingMoreAndLeadsAgainLater() {
+		SimpleMetadataStore metadata = new SimpleMetadataStore();
+		FreezableLockRegistry locks = new FreezableLockRegistry();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			electing(cluster, "arvados.events.leader-election.lock-time-to-live=1s",
+					"arvados.events.checkpoint.interval=50ms")
+				.withBean(LockRegistry.class, () -> locks)
+				.withBean(EventCheckpointStore.class, () -> new MetadataStoreEventCheckpointStore(metadata, "orders"))
+				.run((context) -> {
+					ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+					LeadLease lease = context.getBean(LeadLease.class);
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry first = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(first.id()));
+					locks.frozen.set(true);
+					await().atMost(WAIT).until(() -> !lease.getAsBoolean());
+					LogEntry whileStale = emit(cluster);
+					await().atMost(WAIT).until(() -> subscription.state().role() == StreamRole.STANDBY);
+					assertThat(recorder.ids()).doesNotContain(whileStale.id());
+					assertThat(subscription.isRunning()).isFalse();
+					locks.frozen.set(false);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(whileStale.id()));
+					assertThat(subscription.state().role()).isEqualTo(StreamRole.LEADER);
+				});
+		}
+	}
+
 	private static long savedHighest(SimpleMetadataStore metadata) {
 		String value = metadata.get("orders");
 		return (value != null && value.contains("highest")) ? Checkpoint.parse(value).highestId() : -1;
@@ -249,6 +280,54 @@ class LeaderElectionTests {
 		@Override
 		public boolean isDurable() {
 			return true;
+		}
+
+	}
+
+	/** Locks that cannot be taken or renewed while frozen: each try waits until thawed, as a paused thread would. */
+	static final class FreezableLockRegistry implements LockRegistry<java.util.concurrent.locks.Lock> {
+
+		final java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean();
+
+		private final DefaultLockRegistry delegate = new DefaultLockRegistry();
+
+		@Override
+		public java.util.concurrent.locks.Lock obtain(Object lockKey) {
+			java.util.concurrent.locks.Lock lock = this.delegate.obtain(lockKey);
+			return new java.util.concurrent.locks.Lock() {
+
+				@Override
+				public void lock() {
+					lock.lock();
+				}
+
+				@Override
+				public void lockInterruptibly() throws InterruptedException {
+					lock.lockInterruptibly();
+				}
+
+				@Override
+				public boolean tryLock() {
+					return lock.tryLock();
+				}
+
+				@Override
+				public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+					await().forever().until(() -> !FreezableLockRegistry.this.frozen.get());
+					return lock.tryLock(time, unit);
+				}
+
+				@Override
+				public void unlock() {
+					lock.unlock();
+				}
+
+				@Override
+				public java.util.concurrent.locks.Condition newCondition() {
+					return lock.newCondition();
+				}
+
+			};
 		}
 
 	}

@@ -5,7 +5,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.leadership.LeadLease;
 import org.arvados.events.leadership.LeaderElectionListener;
+import org.arvados.events.leadership.LeaseTrackingLockRegistry;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,8 +45,8 @@ public final class ArvadosEventsLeaderElectionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LeaderElectionListener arvadosEventsLeaderElectionListener(ArvadosEventSubscription subscription,
-			ArvadosEventsLeaderElectionProperties properties) {
-		return new LeaderElectionListener(subscription, properties.getRole());
+			ArvadosEventsLeaderElectionProperties properties, ObjectProvider<LeadLease> lease) {
+		return new LeaderElectionListener(subscription, properties.getRole(), lease.getIfAvailable());
 	}
 
 	// The lock registry first: the initiator is made only when there is one.
@@ -73,10 +75,17 @@ public final class ArvadosEventsLeaderElectionAutoConfiguration {
 			matchIfMissing = true)
 	static class LockRegistryInitiatorConfiguration {
 
+		// The freshness of the lead, seen through the initiator's renewals of its lock.
+		@Bean
+		@ConditionalOnMissingBean
+		LeadLease arvadosEventsLeadLease(ArvadosEventsLeaderElectionProperties properties) {
+			return new LeadLease(properties.getLockTimeToLive());
+		}
+
 		@Bean
 		@ConditionalOnMissingBean(name = "arvadosEventsLeaderInitiator")
 		LockRegistryLeaderInitiator arvadosEventsLeaderInitiator(ObjectProvider<LockRegistry<?>> lockRegistry,
-				ArvadosEventsLeaderElectionProperties properties) {
+				ArvadosEventsLeaderElectionProperties properties, LeadLease lease) {
 			LockRegistry<?> locks = lockRegistry.getIfUnique();
 			if (locks == null) {
 				// Else every instance would stand by for ever without a word.
@@ -85,7 +94,7 @@ public final class ArvadosEventsLeaderElectionAutoConfiguration {
 						+ "or set arvados.events.leader-election.initiator=external to use your own leader initiator");
 			}
 			// The instance's own id in the candidate: the lock's holder is told apart by it in logs.
-			return new LockRegistryLeaderInitiator(locks,
+			return new LockRegistryLeaderInitiator(new LeaseTrackingLockRegistry(locks, lease),
 					new DefaultCandidate(UUID.randomUUID().toString(), properties.getRole()));
 		}
 
