@@ -47,6 +47,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
@@ -152,8 +153,10 @@ public final class ArvadosEventsAutoConfiguration {
 
 	// The handlers get most of the lifecycle's shutdown phase to finish; the stop's callback runs before it ends.
 	static Duration stopTimeout(Environment environment) {
-		Duration phase = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
-				Duration.ofSeconds(30));
+		// Bound as Boot binds it ("30s", "1m"): the environment alone converts only where Boot gave it its converters.
+		Duration phase = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
 		return phase.minus(phase.dividedBy(10));
 	}
 

@@ -332,16 +332,17 @@ public final class EventDispatcher {
 	 * queue is drained. Each callback given runs once.
 	 * @param callback run once the queue is drained
 	 */
-	public void stop(Runnable callback) {
+	public Stopping stop(Runnable callback) {
 		synchronized (this) {
 			Run run = this.current;
 			if (run != null && !run.ended) {
 				run.stopping = true;
 				run.callbacks.add(callback);
-				return;
+				return () -> abandon(run);
 			}
 		}
 		callback.run();
+		return List::of;
 	}
 
 	/**
@@ -370,20 +371,41 @@ public final class EventDispatcher {
 	}
 
 	/**
-	 * Stop at once and drop what is queued: this instance no longer leads, and the one that does handles those
-	 * events from the saved position. Nothing more reaches the handlers (those running now finish); the stop
-	 * callbacks still run.
-	 * @return how many queued events were dropped
+	 * Stop at once and drop what is queued, as after a stop that timed out, or when this instance no longer leads.
+	 * Nothing more reaches the handlers (those running now finish, but their event does not count as handled); the
+	 * stop callbacks still run.
+	 * @return the events let go: those queued, and the one whose handlers were running
 	 */
-	public int abandon() {
-		stopNow();
-		List<Object> dropped = new ArrayList<>();
-		this.queue.drainTo(dropped);
-		int events = 0;
-		for (Object item : dropped) {
+	public List<ArvadosEvent> abandon() {
+		Run run = this.current;
+		return (run != null) ? abandon(run) : drain();
+	}
+
+	// Only that run: a stop's time-out must not end the run of a start that came after it.
+	private List<ArvadosEvent> abandon(Run run) {
+		synchronized (this) {
+			if (run != this.current) {
+				return List.of();
+			}
+			run.abandoned = true;
+			run.thread.interrupt();
+		}
+		List<ArvadosEvent> dropped = drain();
+		ArvadosEvent busy = this.inFlight;
+		if (busy != null) {
+			dropped.add(busy);
+		}
+		return dropped;
+	}
+
+	private List<ArvadosEvent> drain() {
+		List<Object> items = new ArrayList<>();
+		this.queue.drainTo(items);
+		List<ArvadosEvent> events = new ArrayList<>();
+		for (Object item : items) {
 			if (item instanceof ArvadosEvent event) {
 				this.budget.release(size(event));
-				events++;
+				events.add(event);
 			}
 		}
 		return events;
@@ -620,6 +642,19 @@ public final class EventDispatcher {
 		catch (Throwable ex) {
 			logger.error("Arvados event " + event.id() + " was handled, but marking it so failed; going on", ex);
 		}
+	}
+
+	/** A stop under way, which may be cut short. */
+	@FunctionalInterface
+	public interface Stopping {
+
+		/**
+		 * Stop that run at once and drop what it has queued, as {@link EventDispatcher#abandon()}; nothing when it
+		 * has ended already, or a later start runs.
+		 * @return the events let go
+		 */
+		List<ArvadosEvent> abandon();
+
 	}
 
 	/** One start of the dispatching thread, with its own stop. */

@@ -12,7 +12,10 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.arvados.events.ArvadosEvent;
+import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.ResumePosition;
+import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.filter.EventFilter;
 import org.arvados.events.lifecycle.DisconnectReason;
 import org.arvados.events.lifecycle.StreamPhase;
@@ -129,33 +132,44 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.running = false;
 			this.paused = false;
 			this.machine.stop();
+			long deadline = System.nanoTime() + this.stopTimeout.toNanos();
 			AtomicBoolean done = new AtomicBoolean();
 			Runnable finish = () -> {
 				if (done.compareAndSet(false, true)) {
-					stopped();
+					stopped(deadline);
 					callback.run();
 				}
 			};
-			this.intake.dispatcher().stop(finish);
-			// Bounded: a handler that does not return must not hold the shutdown past its timeout.
+			EventDispatcher.Stopping stopping = this.intake.dispatcher().stop(finish);
+			// Bounded: a handler that does not return must not hold the shutdown past its timeout. What the stop lets
+			// go is not handled: its ids are gaps again for the next start, and nothing pins the position.
 			CompletableFuture.delayedExecutor(this.stopTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
 				if (!done.get()) {
+					List<ArvadosEvent> abandoned = stopping.abandon();
+					this.intake.abandoned(abandoned);
 					logger.warn("The Arvados event handlers did not finish within " + this.stopTimeout.toMillis()
-							+ " ms of the stop; " + this.intake.dispatcher().queueDepth()
-							+ " queued event(s) are left for the next start");
-					this.intake.dispatcher().stopNow();
+							+ " ms of the stop; " + abandoned.size() + " event(s) queued or in their handlers are let "
+							+ "go, and the next start reads them again");
 					finish.run();
 				}
 			});
 		}
 	}
 
-	private void stopped() {
-		this.intake.saveCheckpoint();
+	// The last save gets what is left of the stop's time, and at least a twentieth of it: a drain that took it all
+	// must not leave the save none.
+	private void stopped(long deadline) {
+		Duration budget = Duration.ofNanos(Math.max(deadline - System.nanoTime(), this.stopTimeout.toNanos() / 20));
+		Checkpoint saved = this.intake.saveCheckpoint(budget);
 		SubscriptionState state = state();
+		long resumesAfter = (saved != null) ? saved.lowWaterMark() : state.lowWaterMark();
+		String unsaved = (saved != null && saved.lowWaterMark() != state.lowWaterMark())
+				? " (the last save; the position in memory, after id " + state.lowWaterMark() + ", could not be saved)"
+				: "";
 		logger.info("Stopped following Arvados events from " + this.settings.endpoint() + " at id "
-				+ state.highestId() + " (the highest handled); the next start resumes after id " + state.lowWaterMark());
-		this.status.publish(new SubscriptionStoppedEvent(this, this.intake.resumeAfter()));
+				+ state.highestId() + " (the highest handled); the next start resumes after id " + resumesAfter
+				+ unsaved);
+		this.status.publish(new SubscriptionStoppedEvent(this, resumesAfter));
 	}
 
 	/**
@@ -396,7 +410,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	public void destroy() {
 		stop(() -> {
 		});
-		this.intake.dispatcher().stopNow();
+		this.intake.abandoned(this.intake.dispatcher().abandon());
 	}
 
 	/**

@@ -1,9 +1,13 @@
 package org.arvados.events.subscription;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -29,6 +33,8 @@ final class CheckpointSaver {
 
 	private static final Log logger = LogFactory.getLog(CheckpointSaver.class);
 
+	private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
 	private final ResumePosition position;
 
 	private final EventCheckpointStore store;
@@ -43,9 +49,10 @@ final class CheckpointSaver {
 
 	private volatile boolean changed;
 
-	private @Nullable Checkpoint saved;
+	/** What the store holds from this instance: read without the monitor, which a hung save may hold. */
+	private volatile @Nullable Checkpoint saved;
 
-	private boolean fenced;
+	private volatile boolean fenced;
 
 	private @Nullable ScheduledExecutorService timer;
 
@@ -118,9 +125,13 @@ final class CheckpointSaver {
 	}
 
 	/**
-	 * Stop the timer, and save now what changed: after the drain on stop.
+	 * Stop the timer, and save now what changed: after the drain on stop. A save that fails is tried again while
+	 * the budget lasts; one the store does not answer is given up on when it ends (the call goes on, on a thread of
+	 * its own), so that a database that stopped answering cannot hold the stop for ever.
+	 * @param budget how long the stop may spend saving
+	 * @return what is saved now, where the next start resumes: {@code null} when nothing was ever saved
 	 */
-	void flush() {
+	@Nullable Checkpoint flush(Duration budget) {
 		ScheduledExecutorService saving;
 		synchronized (this) {
 			saving = this.timer;
@@ -129,7 +140,40 @@ final class CheckpointSaver {
 		if (saving != null) {
 			saving.shutdown();
 		}
+		long deadline = System.nanoTime() + budget.toNanos();
+		while (true) {
+			CompletableFuture<Boolean> attempt = CompletableFuture.supplyAsync(this::trySave, (task) -> {
+				Thread thread = new Thread(task, "arvados-events-final-save");
+				thread.setDaemon(true);
+				thread.start();
+			});
+			long left = deadline - System.nanoTime();
+			try {
+				if (attempt.get(Math.max(0, left), TimeUnit.NANOSECONDS) || deadline - System.nanoTime() <= 0) {
+					break;
+				}
+			}
+			catch (TimeoutException ex) {
+				logger.warn("The checkpoint store did not answer the last save of the Arvados events position within "
+						+ budget.toMillis() + " ms of the stop; it is given up on");
+				break;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException ex) {
+				break;
+			}
+			LockSupport.parkNanos(Math.min(deadline - System.nanoTime(), RETRY_NANOS));
+		}
+		return this.saved;
+	}
+
+	// True when nothing is left to save (saved, fenced, or nothing known).
+	private boolean trySave() {
 		saveIfChanged();
+		return !this.changed || this.fenced;
 	}
 
 	/** Save now, on the caller's thread, what changed: where a start without a saved position begins. */

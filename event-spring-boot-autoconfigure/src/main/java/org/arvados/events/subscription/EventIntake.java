@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.LogSafe;
+import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.CheckpointStoreUnavailableException;
 import org.arvados.events.checkpoint.CheckpointUnreadableException;
 import org.arvados.events.checkpoint.EventCheckpointStore;
@@ -136,7 +137,9 @@ final class EventIntake {
 	 */
 	int depose() {
 		this.checkpoints.fence();
-		return this.dispatcher.abandon();
+		List<ArvadosEvent> dropped = this.dispatcher.abandon();
+		abandoned(dropped);
+		return dropped.size();
 	}
 
 	// A checkpoint that cannot be read fails the start; a store that cannot be asked now is asked again before the
@@ -553,8 +556,27 @@ final class EventIntake {
 	/**
 	 * Save the position now, and no more every interval: after the drain on stop.
 	 */
-	void saveCheckpoint() {
-		this.checkpoints.flush();
+	/**
+	 * Save the position once more, within a budget: after the drain on stop.
+	 * @param budget how long the stop may spend saving
+	 * @return what is saved, where the next start resumes; {@code null} when nothing was ever saved
+	 */
+	@Nullable Checkpoint saveCheckpoint(Duration budget) {
+		return this.checkpoints.flush(budget);
+	}
+
+	/**
+	 * Events that a stop let go (queued, or in handlers that did not return in time) count as not seen: their ids
+	 * are gaps again, asked for at the next start, and none pins the position.
+	 * @param abandoned the events
+	 */
+	void abandoned(List<ArvadosEvent> abandoned) {
+		for (ArvadosEvent event : abandoned) {
+			this.position.release(event.id());
+		}
+		if (!abandoned.isEmpty()) {
+			this.checkpoints.changed();
+		}
 	}
 
 	EventDispatcher dispatcher() {

@@ -7,6 +7,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@link StreamLoop} of a running subscription: one thread that runs tasks one at a time, now or later.
  * <p>
@@ -16,15 +20,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class SerialWorker implements StreamLoop {
 
+	private static final Log logger = LogFactory.getLog(SerialWorker.class);
+
 	private static final Timer NOTHING = () -> {
 	};
 
+	/** How long a stop waits for a task that runs (a request being interrupted) to end. */
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
 	private final ScheduledExecutorService executor;
+
+	private volatile @Nullable Thread thread;
 
 	SerialWorker(String name) {
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, name);
 			thread.setDaemon(false);
+			this.thread = thread;
 			return thread;
 		});
 	}
@@ -60,9 +72,23 @@ final class SerialWorker implements StreamLoop {
 		return System.nanoTime();
 	}
 
+	// Waits for the task that runs to end (from another thread): a stop then a start must never have two threads
+	// drive the machine, whose state only its one thread may touch.
 	@Override
 	public void shutdown() {
 		this.executor.shutdownNow();
+		if (Thread.currentThread() == this.thread) {
+			return;
+		}
+		try {
+			if (!this.executor.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("The Arvados events stream thread did not end within " + SHUTDOWN_WAIT.toMillis()
+						+ " ms of its stop");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static Timer timer(Future<?> future) {

@@ -79,6 +79,9 @@ final class StreamMachine implements LiveFeed.Signals {
 
 	private @Nullable Timer trials;
 
+	/** What stopped it for good, until a stop: kept for a resume after a pause. */
+	private volatile @Nullable Failure failure;
+
 	private volatile long reconnects;
 
 	private volatile long switches;
@@ -103,6 +106,12 @@ final class StreamMachine implements LiveFeed.Signals {
 	// ---- From the lifecycle: start and stop.
 
 	void start() {
+		Failure failed = this.failure;
+		if (failed != null) {
+			// Reported while paused, when no loop ran to take it: a resume does not follow a stream it must not.
+			this.status.changed(this.status.phase(), StreamPhase.FAILED, this.mode, failed.reason(), failed.cause());
+			return;
+		}
 		this.loop = new GuardedLoop(this.loops.get(), this::crashed);
 		this.running = true;
 		this.mode = initialMode();
@@ -131,6 +140,9 @@ final class StreamMachine implements LiveFeed.Signals {
 	 * @param to {@link StreamPhase#STOPPED}, or {@link StreamPhase#PAUSED} when the application pauses
 	 */
 	void stop(StreamPhase to) {
+		if (to == StreamPhase.STOPPED) {
+			this.failure = null;
+		}
 		this.running = false;
 		this.loop.shutdown();
 		this.feed.close();
@@ -144,6 +156,7 @@ final class StreamMachine implements LiveFeed.Signals {
 	 * @param cause for people
 	 */
 	void fail(DisconnectReason reason, String cause) {
+		this.failure = new Failure(reason, cause);
 		this.loop.execute(() -> {
 			this.feed.close();
 			enter(StreamPhase.FAILED, reason, cause);
@@ -570,6 +583,9 @@ final class StreamMachine implements LiveFeed.Signals {
 	@Override
 	public String toString() {
 		return "StreamMachine[" + this.settings.endpoint() + "]";
+	}
+
+	private record Failure(DisconnectReason reason, String cause) {
 	}
 
 }

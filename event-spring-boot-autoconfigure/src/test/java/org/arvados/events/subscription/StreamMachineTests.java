@@ -318,6 +318,21 @@ class StreamMachineTests {
 	}
 
 	@Test
+	void aFailureReportedWhilePausedIsNotLostToTheResume() {
+		start(Transport.AUTO);
+		goLive();
+		this.machine.stop(StreamPhase.PAUSED);
+		this.machine.fail(DisconnectReason.CHECKPOINT_CONFLICT, "Another instance saved a newer position");
+		this.machine.start();
+		this.loop.runDue();
+		assertThat(phase()).isEqualTo(StreamPhase.FAILED);
+		assertThat(this.status.reason()).isEqualTo(DisconnectReason.CHECKPOINT_CONFLICT);
+		int connects = this.feed.connects;
+		this.loop.advance(Duration.ofSeconds(30));
+		assertThat(this.feed.connects).as("it follows nothing").isEqualTo(connects);
+	}
+
+	@Test
 	void anErrorInATaskIsSaidOnceAtErrorAndTheStreamStartsAgain(CapturedOutput output) {
 		start(Transport.AUTO);
 		Link link = this.feed.open();

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.jdbc.metadata.JdbcMetadataStore;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.integration.metadata.ConcurrentMetadataStore;
 import org.springframework.jdbc.BadSqlGrammarException;
 
@@ -28,8 +29,13 @@ final class DeferredJdbcMetadataStore implements ConcurrentMetadataStore {
 
 	private boolean ready;
 
+	// A database that stops answering must not hold a save, the final one of a stop above all, for ever.
+	static final int QUERY_TIMEOUT_SECONDS = 10;
+
 	DeferredJdbcMetadataStore(DataSource dataSource) {
-		this.store = new JdbcMetadataStore(dataSource);
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+		this.store = new JdbcMetadataStore(jdbc);
 	}
 
 	private synchronized JdbcMetadataStore store() {
