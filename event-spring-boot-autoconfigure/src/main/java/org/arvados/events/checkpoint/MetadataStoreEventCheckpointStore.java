@@ -96,7 +96,7 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 				String value = this.store.get(this.key);
 				Stored stored = read(value);
-				String claim = Stored.json(stored.term() + 1, stored.checkpoint());
+				String claim = encode(stored.term() + 1, stored.checkpoint());
 				boolean claimed = (value == null) ? this.store.putIfAbsent(this.key, claim) == null
 						: this.store.replace(this.key, value, claim);
 				if (claimed) {
@@ -130,7 +130,7 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 		if (this.term == 0) {
 			load();
 		}
-		String json = Stored.json(this.term, fitted(checkpoint));
+		String json = encode(this.term, checkpoint);
 		try {
 			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 				if (this.expected != null && this.store.replace(this.key, this.expected, json)) {
@@ -175,9 +175,16 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 		}
 	}
 
-	private Checkpoint fitted(Checkpoint checkpoint) {
-		int termLength = Stored.json(this.term, Checkpoint.after(0)).length() - Checkpoint.after(0).toJson().length();
-		Checkpoint fitted = fit(checkpoint, (int) Math.max(0, (long) this.maxValueLength - termLength));
+	// The plain form while it fits (any version of the starter reads it), else the compact one; when even that does
+	// not fit, as many gaps as fit.
+	private String encode(long term, @Nullable Checkpoint checkpoint) {
+		String plain = Stored.json(term, checkpoint, false);
+		if (checkpoint == null || plain.length() <= this.maxValueLength) {
+			this.fitting = false;
+			return plain;
+		}
+		Checkpoint fitted = fit(checkpoint, (candidate) -> Stored.json(term, candidate, true).length()
+				<= this.maxValueLength);
 		if (fitted != checkpoint && !this.fitting) {
 			logger.info("The Arvados events position has " + checkpoint.gaps().size() + " open gaps, more than the "
 					+ this.maxValueLength + " characters of " + this.storeName + " hold: saved up to id "
@@ -185,35 +192,35 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 					+ "what was handled above");
 		}
 		this.fitting = (fitted != checkpoint);
-		return fitted;
+		return Stored.json(term, fitted, true);
 	}
 
 	/**
-	 * The checkpoint, or as much of it as fits a length: as {@link ResumePosition#snapshot()} does beyond
+	 * The checkpoint, or as much of it as fits: as {@link ResumePosition#snapshot()} does beyond
 	 * {@code gaps.max}, the highest id is lowered below the first gap left out, so a restart from it repeats handled
 	 * events rather than skip unhandled ones.
 	 * @param checkpoint the position
-	 * @param maxLength the longest JSON text allowed
+	 * @param fits whether a checkpoint's stored form fits
 	 * @return the checkpoint itself when it fits, else the longest prefix of its gaps that does
 	 */
-	static Checkpoint fit(Checkpoint checkpoint, int maxLength) {
+	static Checkpoint fit(Checkpoint checkpoint, java.util.function.Predicate<Checkpoint> fits) {
 		List<ResumePosition.Range> gaps = checkpoint.gaps();
-		if (gaps.isEmpty() || checkpoint.toJson().length() <= maxLength) {
+		if (gaps.isEmpty() || fits.test(checkpoint)) {
 			return checkpoint;
 		}
 		// With no gap kept it always fits; with all of them it does not.
-		int fits = 0;
-		int fitsNot = gaps.size();
-		while (fitsNot - fits > 1) {
-			int middle = (fits + fitsNot) >>> 1;
-			if (cut(gaps, middle).toJson().length() <= maxLength) {
-				fits = middle;
+		int fitting = 0;
+		int notFitting = gaps.size();
+		while (notFitting - fitting > 1) {
+			int middle = (fitting + notFitting) >>> 1;
+			if (fits.test(cut(gaps, middle))) {
+				fitting = middle;
 			}
 			else {
-				fitsNot = middle;
+				notFitting = middle;
 			}
 		}
-		return cut(gaps, fits);
+		return cut(gaps, fitting);
 	}
 
 	private static Checkpoint cut(List<ResumePosition.Range> gaps, int kept) {

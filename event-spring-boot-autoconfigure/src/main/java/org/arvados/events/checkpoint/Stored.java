@@ -26,7 +26,7 @@ record Stored(long term, @Nullable Checkpoint checkpoint) {
 		}
 		JsonNode root = tree(value);
 		long term = termOf(root);
-		if (root != null && root.isObject() && !root.has("highest") && !root.has("gaps")
+		if (root != null && root.isObject() && !root.has("highest") && !root.has("gaps") && !root.has("g")
 				&& root.path("v").isInt() && root.path("v").asInt() == 1) {
 			return new Stored(term, null);
 		}
@@ -50,12 +50,24 @@ record Stored(long term, @Nullable Checkpoint checkpoint) {
 	 * @return e.g. {@code {"v":1,"term":7,"highest":1207,"gaps":[]}}
 	 */
 	static String json(long term, @Nullable Checkpoint checkpoint) {
-		String prefix = "{\"v\":1,\"term\":" + term;
+		return json(term, checkpoint, false);
+	}
+
+	/**
+	 * The text to store.
+	 * @param term the lead term
+	 * @param checkpoint the position, or {@code null} for a claim before any was saved
+	 * @param compact whether in the compact form ({@link Checkpoint#toCompactJson()})
+	 * @return e.g. {@code {"v":1,"term":7,"highest":1207,"gaps":[]}}
+	 */
+	static String json(long term, @Nullable Checkpoint checkpoint, boolean compact) {
 		if (checkpoint == null) {
-			return prefix + "}";
+			return "{\"v\":1,\"term\":" + term + "}";
 		}
 		// {"v":1,"highest":… → {"v":1,"term":7,"highest":…
-		return prefix + checkpoint.toJson().substring("{\"v\":1".length());
+		String json = compact ? checkpoint.toCompactJson() : checkpoint.toJson();
+		int version = json.indexOf(',');
+		return json.substring(0, version) + ",\"term\":" + term + json.substring(version);
 	}
 
 	private static @Nullable JsonNode tree(String value) {

@@ -114,7 +114,46 @@ class JdbcCheckpointStoreTests {
 			assertThat(stored).hasSizeLessThanOrEqualTo(4000).hasSizeGreaterThan(3900);
 			assertThat(saved.gaps()).isEqualTo(gaps.subList(0, saved.gaps().size()));
 			assertThat(saved.highestId()).isEqualTo(gaps.get(saved.gaps().size()).from() - 1);
+			// Gaps of two ids, ten apart, as rolled-back and filtered ids leave them: the plain form held about 200.
+			assertThat(saved.gaps()).as("gaps that fit in the column").hasSizeGreaterThan(950);
 		});
+	}
+
+	@Test
+	void aPositionOfAThousandGapsFitsWholeAndAGracefulHandOverRepeatsNothing() {
+		List<ResumePosition.Range> gaps = new ArrayList<>();
+		for (long id = 1_000_000; id < 1_009_000; id += 10) {
+			gaps.add(new ResumePosition.Range(id, id + 1));
+		}
+		Checkpoint many = new Checkpoint(1_009_000, gaps);
+		this.instance.run((context) -> {
+			EventCheckpointStore store = store(context);
+			store.load();
+			store.save(many);
+			assertThat(store.load()).contains(many);
+		});
+	}
+
+	// An application that declares its own JdbcMetadataStore has the same 4,000-character column.
+	@Test
+	void theApplicationsOwnJdbcMetadataStoreHoldsTheSamePosition() {
+		List<ResumePosition.Range> gaps = new ArrayList<>();
+		for (long id = 1_000_000; id < 1_050_000; id += 10) {
+			gaps.add(new ResumePosition.Range(id, id + 1));
+		}
+		Checkpoint many = new Checkpoint(1_050_000, gaps);
+		org.springframework.integration.jdbc.metadata.JdbcMetadataStore own =
+				new org.springframework.integration.jdbc.metadata.JdbcMetadataStore(this.database);
+		this.instance.withBean(org.springframework.integration.metadata.ConcurrentMetadataStore.class, () -> own)
+			.run((context) -> {
+				EventCheckpointStore store = store(context);
+				store.load();
+				store.save(many);
+				Checkpoint saved = store.load().orElseThrow();
+				assertThat(saved.gaps()).isEqualTo(gaps.subList(0, saved.gaps().size()));
+				assertThat(new JdbcTemplate(this.database).queryForObject(VALUE, String.class, "orders"))
+					.hasSizeLessThanOrEqualTo(4000);
+			});
 	}
 
 	@Test

@@ -271,4 +271,26 @@ class ResumePositionTests {
 		return position.giveUpGaps(0, Long.MAX_VALUE, position.nanoTime());
 	}
 
+	@Test
+	void aCheckpointReadsBackFromItsCompactFormWhateverItsGaps() {
+		long seed = new java.util.Random().nextLong();
+		java.util.Random random = new java.util.Random(seed);
+		for (int round = 0; round < 200; round++) {
+			java.util.List<ResumePosition.Range> gaps = new java.util.ArrayList<>();
+			long next = random.nextInt(1_000_000) + 1;
+			for (int i = random.nextInt(50); i > 0; i--) {
+				long to = next + random.nextInt(5);
+				gaps.add(new ResumePosition.Range(next, to));
+				next = to + 2 + random.nextInt(1000);
+			}
+			Checkpoint checkpoint = new Checkpoint(next, gaps);
+			assertThat(Checkpoint.parse(checkpoint.toCompactJson())).as("seed %d", seed).isEqualTo(checkpoint);
+		}
+		assertThat(Checkpoint.parse("{\"v\":2,\"highest\":1207,\"g\":\"x2.0,b.2\"}")).isEqualTo(new Checkpoint(1207,
+				java.util.List.of(new ResumePosition.Range(1190, 1190), new ResumePosition.Range(1201, 1203))));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> Checkpoint.parse("{\"v\":2,\"highest\":1207,\"g\":\"x2\"}"))
+			.withMessageContaining("<distance>.<length> in base 36");
+	}
+
 }

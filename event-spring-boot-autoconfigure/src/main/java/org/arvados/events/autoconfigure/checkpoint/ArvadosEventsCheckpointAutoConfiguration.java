@@ -95,7 +95,21 @@ public final class ArvadosEventsCheckpointAutoConfiguration {
 		@ConditionalOnMissingBean(EventCheckpointStore.class)
 		MetadataStoreEventCheckpointStore arvadosMetadataStoreEventCheckpointStore(ConcurrentMetadataStore store,
 				ArvadosEventsProperties properties, Environment environment) {
-			return new MetadataStoreEventCheckpointStore(store, key(properties, environment));
+			// The application's own JdbcMetadataStore has the same column as the starter's.
+			return isJdbcMetadataStore(store)
+					? new MetadataStoreEventCheckpointStore(store, key(properties, environment),
+							"JdbcMetadataStore (the application's)", DeferredJdbcMetadataStore.MAX_VALUE_LENGTH)
+					: new MetadataStoreEventCheckpointStore(store, key(properties, environment));
+		}
+
+		// By name: spring-integration-jdbc need not be on the class path.
+		private static boolean isJdbcMetadataStore(ConcurrentMetadataStore store) {
+			for (Class<?> type = store.getClass(); type != null; type = type.getSuperclass()) {
+				if (type.getName().equals(JDBC_METADATA_STORE)) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}
