@@ -15,6 +15,10 @@ import org.arvados.events.lifecycle.TransportSwitchedEvent;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionEvaluationListener;
+import org.awaitility.core.EvaluatedCondition;
+import org.awaitility.core.TimeoutEvent;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -57,7 +61,12 @@ final class StreamTestSupport {
 		return FakeArvadosCluster.builder().token(TOKEN);
 	}
 
+	/**
+	 * A context runner for the cluster. From now on a wait that times out prints what the cluster's connections
+	 * did: a subscription left unanswered shows whether the reply was lost in the fake server or in the starter.
+	 */
 	static ApplicationContextRunner runner(FakeArvadosCluster cluster, String... properties) {
+		Awaitility.setDefaultConditionEvaluationListener(new ConnectionsOnTimeout(cluster));
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
 					ArvadosEventsAutoConfiguration.class))
@@ -80,6 +89,20 @@ final class StreamTestSupport {
 
 	static List<Long> ids(List<LogEntry> entries) {
 		return entries.stream().map(LogEntry::id).toList();
+	}
+
+	/** Prints the record of the cluster's connections when a wait times out. */
+	private record ConnectionsOnTimeout(FakeArvadosCluster cluster) implements ConditionEvaluationListener<Object> {
+
+		@Override
+		public void conditionEvaluated(EvaluatedCondition<Object> condition) {
+		}
+
+		@Override
+		public void onTimeout(TimeoutEvent event) {
+			System.err.println("Timed out: " + event.getDescription() + "\n" + this.cluster.describeConnections());
+		}
+
 	}
 
 	/** Records every event handed to it, in order. */

@@ -208,6 +208,15 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		return this.websocket.tokensSeen();
 	}
 
+	/**
+	 * What each recent WebSocket connection did, step by step with times: every frame received and handled, every
+	 * reply, event and keepalive queued, handed to Java-WebSocket and written to the socket, and the close. Kept
+	 * after {@link #close()}; for the report of a test that timed out waiting for a frame.
+	 */
+	public String describeConnections() {
+		return "Connections of " + this + ":\n" + this.websocket.describeConnections();
+	}
+
 	/** How many times a client asked {@code GET /arvados/v1/users/current}, to check its token. */
 	public int currentUserRequests() {
 		return this.api.currentUserRequests();

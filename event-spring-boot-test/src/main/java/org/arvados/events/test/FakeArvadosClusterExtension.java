@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,10 +23,11 @@ import org.jspecify.annotations.Nullable;
  *         FakeArvadosCluster.builder().keepaliveInterval(Duration.ofMillis(200)));
  * </pre>
  *
- * A static field starts one cluster per class; an instance field starts one per test.
+ * A static field starts one cluster per class; an instance field starts one per test. When a test fails, the
+ * failure carries {@link FakeArvadosCluster#describeConnections() what each connection did}.
  */
-public final class FakeArvadosClusterExtension
-		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class FakeArvadosClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+		AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler {
 
 	private final FakeArvadosCluster.Builder builder;
 
@@ -84,6 +86,16 @@ public final class FakeArvadosClusterExtension
 		return cluster();
 	}
 
+	// A test that timed out waiting for a frame: the record says which side lost it.
+	@Override
+	public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+		FakeArvadosCluster running = this.cluster;
+		if (running != null) {
+			throwable.addSuppressed(new ConnectionRecords(running.describeConnections()));
+		}
+		throw throwable;
+	}
+
 	private void startFor(ExtensionContext context) {
 		if (this.cluster == null) {
 			this.cluster = this.builder.start();
@@ -98,6 +110,15 @@ public final class FakeArvadosClusterExtension
 			this.owner = null;
 			running.close();
 		}
+	}
+
+	/** The connections' record, attached to a failure. */
+	static final class ConnectionRecords extends Exception {
+
+		ConnectionRecords(String record) {
+			super(record, null, false, false);
+		}
+
 	}
 
 }

@@ -76,7 +76,7 @@ class FaultInjectionTests {
 	void aClientThatStopsReadingIsClosedWhenItsQueueOverflows() {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.builder().clientQueueCapacity(8).start();
 				TestWebSocketClient reader = TestWebSocketClient.connect(cluster);
-				TestWebSocketClient stalled = TestWebSocketClient.connect(HttpClient.newHttpClient(),
+				TestWebSocketClient stalled = TestWebSocketClient.connect(cluster, HttpClient.newHttpClient(),
 						cluster.websocketUrl() + "?api_token=" + cluster.token(), false)) {
 			reader.send("{\"method\":\"subscribe\"}").awaitMessages(1);
 			stalled.send("{\"method\":\"subscribe\"}");
@@ -130,19 +130,19 @@ class FaultInjectionTests {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.start()) {
 			HttpClient http = HttpClient.newHttpClient();
 			cluster.setRefuseConnections(true);
-			assertThatThrownBy(() -> TestWebSocketClient.connect(http, cluster.websocketUrl(), true))
+			assertThatThrownBy(() -> TestWebSocketClient.connect(cluster, http, cluster.websocketUrl(), true))
 				.isInstanceOf(CompletionException.class)
 				.cause()
 				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(503));
 			String elsewhere = cluster.websocketUrl().replace("/websocket", "/elsewhere");
-			assertThatThrownBy(() -> TestWebSocketClient.connect(http, elsewhere, true))
+			assertThatThrownBy(() -> TestWebSocketClient.connect(cluster, http, elsewhere, true))
 				.cause()
 				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(404));
 			assertThat(cluster.connectionsAccepted()).isZero();
 			cluster.setRefuseConnections(false);
-			try (TestWebSocketClient client = TestWebSocketClient.connect(http, cluster.websocketUrl(), true)) {
+			try (TestWebSocketClient client = TestWebSocketClient.connect(cluster, http, cluster.websocketUrl(), true)) {
 				client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
 			}
 			assertThat(cluster.connectionsAccepted()).isEqualTo(1);
@@ -153,7 +153,7 @@ class FaultInjectionTests {
 	@Test
 	void aWrongTokenIsSubscribedButGetsNoEvent() {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
-				TestWebSocketClient wrong = TestWebSocketClient.connect(HttpClient.newHttpClient(),
+				TestWebSocketClient wrong = TestWebSocketClient.connect(cluster, HttpClient.newHttpClient(),
 						cluster.websocketUrl() + "?api_token=not-" + cluster.token(), true);
 				TestWebSocketClient right = TestWebSocketClient.connect(cluster)) {
 			wrong.send("{\"method\":\"subscribe\"}").awaitMessages(1);
@@ -168,7 +168,7 @@ class FaultInjectionTests {
 	@Test
 	void theV1EndpointClosesAtOnce() {
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
-				TestWebSocketClient client = TestWebSocketClient.connect(HttpClient.newHttpClient(),
+				TestWebSocketClient client = TestWebSocketClient.connect(cluster, HttpClient.newHttpClient(),
 						URI.create(cluster.websocketUrl()).resolve("/arvados/v1/events.ws").toString(), true)) {
 			assertThat(client.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1000);
 		}

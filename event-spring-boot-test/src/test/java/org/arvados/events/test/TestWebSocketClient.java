@@ -11,11 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import static org.awaitility.Awaitility.await;
 
 /**
  * A JDK WebSocket client recording what it receives, for asserting on the fake server's frames.
- * With {@code reading == false} it requests no messages, so it stops reading from the socket.
+ * With {@code reading == false} it requests no messages, so it stops reading from the socket. A wait that times
+ * out reports what the cluster's connections did.
  */
 final class TestWebSocketClient implements WebSocket.Listener, AutoCloseable {
 
@@ -25,22 +28,26 @@ final class TestWebSocketClient implements WebSocket.Listener, AutoCloseable {
 
 	final CompletableFuture<Throwable> error = new CompletableFuture<>();
 
+	private final FakeArvadosCluster cluster;
+
 	private final boolean reading;
 
 	private final StringBuilder partial = new StringBuilder();
 
 	private WebSocket socket;
 
-	private TestWebSocketClient(boolean reading) {
+	private TestWebSocketClient(FakeArvadosCluster cluster, boolean reading) {
+		this.cluster = cluster;
 		this.reading = reading;
 	}
 
 	static TestWebSocketClient connect(FakeArvadosCluster cluster) {
-		return connect(HttpClient.newHttpClient(), cluster.websocketUrl() + "?api_token=" + cluster.token(), true);
+		return connect(cluster, HttpClient.newHttpClient(), cluster.websocketUrl() + "?api_token=" + cluster.token(),
+				true);
 	}
 
-	static TestWebSocketClient connect(HttpClient http, String url, boolean reading) {
-		TestWebSocketClient client = new TestWebSocketClient(reading);
+	static TestWebSocketClient connect(FakeArvadosCluster cluster, HttpClient http, String url, boolean reading) {
+		TestWebSocketClient client = new TestWebSocketClient(cluster, reading);
 		client.socket = http.newWebSocketBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
 			.buildAsync(URI.create(url), client)
@@ -67,10 +74,16 @@ final class TestWebSocketClient implements WebSocket.Listener, AutoCloseable {
 
 	/** Waits for at least {@code count} messages and returns the first {@code count}. */
 	List<String> awaitMessages(int count) {
-		await().atMost(Duration.ofSeconds(10))
-			.pollDelay(Duration.ZERO)
-			.pollInterval(Duration.ofMillis(5))
-			.until(() -> this.messages.size() >= count);
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> this.messages.size() >= count);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Waited for " + count + " messages, got " + messages() + "\n"
+					+ this.cluster.describeConnections(), ex);
+		}
 		return messages().subList(0, count);
 	}
 

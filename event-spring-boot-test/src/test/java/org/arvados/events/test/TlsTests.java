@@ -54,7 +54,7 @@ class TlsTests {
 			.newBuilder(URI.create(cluster.endpoint() + "/discovery/v1/apis/arvados/v1/rest"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(discovery.body()).contains("\"websocketUrl\":\"" + cluster.websocketUrl() + "\"");
-		try (TestWebSocketClient client = TestWebSocketClient.connect(http, cluster.websocketUrl(), true)) {
+		try (TestWebSocketClient client = TestWebSocketClient.connect(cluster, http, cluster.websocketUrl(), true)) {
 			client.send("{\"method\":\"subscribe\"}");
 			cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
 			assertThat(client.awaitMessages(1)).containsExactly("{\"status\":200}");
@@ -78,7 +78,7 @@ class TlsTests {
 		assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(cluster.endpoint() + "/")).build(),
 				HttpResponse.BodyHandlers.ofString()))
 			.isInstanceOf(SSLHandshakeException.class);
-		assertThatThrownBy(() -> TestWebSocketClient.connect(http, cluster.websocketUrl(), true))
+		assertThatThrownBy(() -> TestWebSocketClient.connect(cluster, http, cluster.websocketUrl(), true))
 			.hasRootCauseInstanceOf(CertPathBuilderException.class);
 	}
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import org.arvados.events.test.format.QueryString;
+import org.arvados.events.test.websocket.ConnectionRecord.What;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -23,6 +27,8 @@ import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,6 +49,9 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	private static final String REJECTED = "rejected";
 
+	/** Records kept, closed connections' too: enough for a test's reconnects. */
+	private static final int RECORDS_KEPT = 32;
+
 	private final ConnectionFactory connectionFactory;
 
 	private final Map<WebSocket, ClientConnection> connections = new ConcurrentHashMap<>();
@@ -59,11 +68,23 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	private final List<String> clientMessages = Collections.synchronizedList(new ArrayList<>());
 
+	private final Map<WebSocket, ConnectionRecord> records = Collections.synchronizedMap(new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<WebSocket, ConnectionRecord> eldest) {
+			return size() > RECORDS_KEPT;
+		}
+
+	});
+
 	private volatile @Nullable Exception startFailure;
 
-	ArvadosWebSocketServer(ConnectionFactory connectionFactory) {
+	ArvadosWebSocketServer(ConnectionFactory connectionFactory, @Nullable SSLContext tls) {
 		super(new InetSocketAddress("127.0.0.1", 0), List.of(new RejectingDraft()));
 		this.connectionFactory = connectionFactory;
+		setWebSocketFactory(new RecordingServerFactory(
+				(tls != null) ? new DefaultSSLWebSocketServerFactory(tls) : new DefaultWebSocketServerFactory(),
+				this.records::put));
 		setReuseAddr(true);
 		setTcpNoDelay(true);
 		setConnectionLostTimeout(0);  // arvados-ws never pings
@@ -105,20 +126,26 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	@Override
 	public void onOpen(WebSocket socket, ClientHandshake handshake) {
+		ConnectionRecord record = record(socket);
 		if (REJECTED.equals(socket.getAttachment())) {
+			record.name("a rejected handshake");
 			((WebSocketImpl) socket).flushAndClose(CloseFrame.NEVER_CONNECTED, "rejected", false);
 		}
 		else if (handshake.getResourceDescriptor().startsWith(V1_PATH)) {
+			record.name("a v1 handshake");
 			socket.close(CloseFrame.NORMAL);
 		}
 		else {
 			String name = "fake-arvados-ws-" + this.opened.incrementAndGet();
-			this.connections.put(socket, this.connectionFactory.open(socket, name, () -> onWriteDemand(socket)));
+			record.name(name + " from " + socket.getRemoteSocketAddress());
+			this.connections.put(socket,
+					this.connectionFactory.open(socket, name, () -> onWriteDemand(socket), record));
 		}
 	}
 
 	@Override
 	public void onMessage(WebSocket socket, String message) {
+		record(socket).add(What.RECEIVED, message);
 		this.clientMessages.add(message);
 		ClientConnection connection = this.connections.get(socket);
 		if (connection != null) {
@@ -134,6 +161,7 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 
 	@Override
 	public void onClose(WebSocket socket, int code, String reason, boolean remote) {
+		record(socket).add(What.CLOSED, code + " " + reason + (remote ? ", by the client" : ", by the server"));
 		ClientConnection connection = this.connections.remove(socket);
 		if (connection != null) {
 			connection.release();
@@ -180,6 +208,23 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 		return copy(this.clientMessages);
 	}
 
+	/** The record of each recent connection, oldest first. */
+	String describeConnections() {
+		List<ConnectionRecord> recent;
+		synchronized (this.records) {
+			recent = List.copyOf(this.records.values());
+		}
+		StringBuilder text = new StringBuilder();
+		recent.forEach((record) -> text.append(record.describe()));
+		return text.isEmpty() ? "no connection\n" : text.toString();
+	}
+
+	// Every socket has one from its accept on; only one evicted by newer ones has not.
+	private ConnectionRecord record(WebSocket socket) {
+		ConnectionRecord record = this.records.get(socket);
+		return (record != null) ? record : new ConnectionRecord();
+	}
+
 	private static ServerHandshakeBuilder reject(WebSocket socket, ServerHandshakeBuilder response, int status) {
 		socket.setAttachment(REJECTED);
 		RejectingDraft.reject(response, status);
@@ -200,8 +245,9 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 		 * @param socket the opened socket
 		 * @param name the name of the session's threads
 		 * @param writeDemand asks the selector again to write what the socket holds unwritten
+		 * @param record where the session notes what it does with each frame
 		 */
-		ClientConnection open(WebSocket socket, String name, Runnable writeDemand);
+		ClientConnection open(WebSocket socket, String name, Runnable writeDemand, ConnectionRecord record);
 
 	}
 

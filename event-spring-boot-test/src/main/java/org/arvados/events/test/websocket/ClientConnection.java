@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.arvados.events.test.LogEntry;
 import org.arvados.events.test.format.Timestamps;
 import org.arvados.events.test.store.LogStore;
+import org.arvados.events.test.websocket.ConnectionRecord.What;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
@@ -55,9 +56,12 @@ final class ClientConnection {
 
 	private final ScheduledFuture<?> keepalive;
 
+	private final ConnectionRecord record;
+
 	ClientConnection(WebSocket socket, String name, LogStore store, WebSocketSettings settings,
 			ScheduledExecutorService scheduler, BooleanSupplier silent, BooleanSupplier permitted, Runnable onOverflow,
-			Runnable writeDemand) {
+			Runnable writeDemand, ConnectionRecord record) {
+		this.record = record;
 		this.socket = socket;
 		this.store = store;
 		this.settings = settings;
@@ -65,7 +69,7 @@ final class ClientConnection {
 		this.onOverflow = onOverflow;
 		this.permitted = permitted;
 		this.outbound = new Outbound((WebSocketImpl) socket, settings.clientQueueCapacity(), settings.keepaliveInterval(), silent,
-				name, writeDemand);
+				name, writeDemand, record);
 		this.reader = Executors.newSingleThreadExecutor((task) -> {
 			Thread thread = new Thread(task, name + "-reader");
 			thread.setDaemon(true);
@@ -129,6 +133,7 @@ final class ClientConnection {
 	}
 
 	private void handle(String text) {
+		this.record.add(What.HANDLED, text);
 		int pieces = ClientRequest.piecesReadByGo(text);
 		if (pieces > 1) {
 			for (int i = 0; i < pieces; i++) {

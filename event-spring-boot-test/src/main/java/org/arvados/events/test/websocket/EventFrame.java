@@ -26,9 +26,12 @@ final class EventFrame implements OutgoingFrame {
 
 	private final String tail;
 
-	private EventFrame(String head, String tail) {
+	private final long id;
+
+	private EventFrame(String head, String tail, long id) {
 		this.head = head;
 		this.tail = tail;
+		this.id = id;
 	}
 
 	static EventFrame of(LogEntry entry) {
@@ -45,12 +48,17 @@ final class EventFrame implements OutgoingFrame {
 		String head = Json.GO.writeValueAsString(before);
 		String tail = Json.GO.writeValueAsString(after);
 		return new EventFrame(head.substring(0, head.length() - 1) + ",\"msgID\":",
-				"," + tail.substring(1));
+				"," + tail.substring(1), entry.id());
 	}
 
 	@Override
 	public String render(LongSupplier msgIds) {
 		return this.head + msgIds.getAsLong() + this.tail;
+	}
+
+	@Override
+	public String describe() {
+		return "event id " + this.id;
 	}
 
 	/**

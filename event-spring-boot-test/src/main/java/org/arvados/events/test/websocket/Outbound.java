@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import org.arvados.events.test.websocket.ConnectionRecord.What;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
@@ -58,6 +59,8 @@ final class Outbound {
 
 	private final Runnable writeDemand;
 
+	private final ConnectionRecord record;
+
 	private long lastMsgId;
 
 	private volatile boolean closed;
@@ -65,8 +68,9 @@ final class Outbound {
 	private volatile boolean halfOpen;
 
 	Outbound(WebSocketImpl socket, int capacity, Duration writeTimeout, BooleanSupplier silent, String name,
-			Runnable writeDemand) {
+			Runnable writeDemand, ConnectionRecord record) {
 		this.socket = socket;
+		this.record = record;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.capacity = capacity;
 		this.writeTimeoutNanos = writeTimeout.toNanos();
@@ -86,7 +90,13 @@ final class Outbound {
 	 * @return false if the queue is full
 	 */
 	boolean offer(OutgoingFrame frame) {
-		return isHalfOpen() || this.queue.offer(frame);
+		if (isHalfOpen()) {
+			this.record.add(What.DROPPED, frame.describe());
+			return true;
+		}
+		boolean queued = this.queue.offer(frame);
+		this.record.add(What.QUEUED, (queued ? "" : "no room: ") + frame.describe());
+		return queued;
 	}
 
 	/**
@@ -135,7 +145,15 @@ final class Outbound {
 	}
 
 	private boolean offerWithin(OutgoingFrame frame, long millis) throws InterruptedException {
-		return isHalfOpen() || this.queue.offer(frame, millis, TimeUnit.MILLISECONDS);
+		if (isHalfOpen()) {
+			this.record.add(What.DROPPED, frame.describe());
+			return true;
+		}
+		boolean queued = this.queue.offer(frame, millis, TimeUnit.MILLISECONDS);
+		if (queued) {
+			this.record.add(What.QUEUED, frame.describe());
+		}
+		return queued;
 	}
 
 	private void drain() {
@@ -147,13 +165,16 @@ final class Outbound {
 					boolean unwritten = unwrittenBytes() > 0;
 					frame = this.queue.poll(unwritten ? REARM_MILLIS : IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
 					if (frame == null) {
-						if (unwritten && unwrittenBytes() > 0) {
+						long left = unwritten ? unwrittenBytes() : 0;
+						if (left > 0) {
+							this.record.add(What.REARMED, left + " B unwritten");
 							this.writeDemand.run();
 						}
 						continue;
 					}
 				}
 				if (isHalfOpen()) {
+					this.record.add(What.DROPPED, frame.describe());
 					continue;
 				}
 				if (!awaitRoom()) {
@@ -161,7 +182,9 @@ final class Outbound {
 					this.socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "write timeout");
 					return;
 				}
-				this.socket.send(frame.render(() -> ++this.lastMsgId));
+				String text = frame.render(() -> ++this.lastMsgId);
+				this.socket.send(text);
+				this.record.add(What.SENT, text + " (" + unwrittenBytes() + " B unwritten)");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -184,6 +207,7 @@ final class Outbound {
 				return false;
 			}
 			if (now - rearmAt > 0) {
+				this.record.add(What.REARMED, unwrittenBytes() + " B unwritten, waiting for room");
 				this.writeDemand.run();
 				rearmAt = now + TimeUnit.MILLISECONDS.toNanos(REARM_MILLIS);
 			}

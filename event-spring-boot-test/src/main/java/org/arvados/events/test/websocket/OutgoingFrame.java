@@ -17,8 +17,26 @@ interface OutgoingFrame {
 	/** The text to send; {@code msgIds} gives the connection's next message id. */
 	String render(LongSupplier msgIds);
 
+	/** A short description for a {@link ConnectionRecord}. */
+	String describe();
+
 	static OutgoingFrame text(String frame) {
-		return (msgIds) -> frame;
+		return new Text(frame);
+	}
+
+	/** A frame sent as it is. */
+	record Text(String frame) implements OutgoingFrame {
+
+		@Override
+		public String render(LongSupplier msgIds) {
+			return this.frame;
+		}
+
+		@Override
+		public String describe() {
+			return this.frame;
+		}
+
 	}
 
 }

@@ -16,7 +16,6 @@ import org.arvados.events.test.format.QueryString;
 import org.arvados.events.test.store.LogStore;
 import org.java_websocket.WebSocket;
 import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,12 +46,9 @@ public final class WebSocketEndpoint implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.server = new ArvadosWebSocketServer((socket, name, writeDemand) -> new ClientConnection(socket, name, store,
-				settings, this.scheduler, this.silent::get, () -> isPermitted(socket), this.overflowCloses::incrementAndGet,
-				writeDemand));
-		if (tls != null) {
-			this.server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
-		}
+		this.server = new ArvadosWebSocketServer((socket, name, writeDemand, record) -> new ClientConnection(socket,
+				name, store, settings, this.scheduler, this.silent::get, () -> isPermitted(socket),
+				this.overflowCloses::incrementAndGet, writeDemand, record), tls);
 		try {
 			this.server.startAndWait(START_TIMEOUT);
 		}
@@ -142,6 +138,14 @@ public final class WebSocketEndpoint implements AutoCloseable {
 
 	public List<String> tokensSeen() {
 		return this.server.tokens();
+	}
+
+	/**
+	 * What each recent connection did, step by step with times: frames received, handled, queued, handed to
+	 * Java-WebSocket and written to the socket, and closes. For the report of a test that timed out.
+	 */
+	public String describeConnections() {
+		return this.server.describeConnections();
 	}
 
 	Collection<WebSocket> sockets() {
