@@ -2,7 +2,6 @@ package org.arvados.events.test.websocket;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,7 +49,7 @@ final class ClientConnection {
 
 	private final ExecutorService reader;
 
-	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final Subscriptions subscriptions = new Subscriptions();
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -95,11 +94,10 @@ final class ClientConnection {
 	 * nothing: arvados-ws drops the event without a word); overflows close the connection.
 	 */
 	void deliver(LogEntry entry, Supplier<EventFrame> frame) {
-		if (!this.socket.isOpen() || !this.permitted.getAsBoolean()
-				|| this.subscriptions.stream().noneMatch((s) -> s.matches(entry))) {
+		if (!this.socket.isOpen() || !this.permitted.getAsBoolean()) {
 			return;
 		}
-		if (!this.outbound.offer(frame.get())) {
+		if (!this.subscriptions.offerIfMatching(entry, () -> this.outbound.offer(frame.get()))) {
 			overflow();
 		}
 	}
@@ -147,27 +145,20 @@ final class ClientConnection {
 		}
 		else if ("subscribe".equals(request.method())) {
 			Subscription subscription = new Subscription(request.filters());
-			reply(OutgoingFrame.STATUS_OK);
-			this.subscriptions.add(subscription);
+			// In place before its reply is queued: a client that has the 200 may commit at once, and must get that.
+			if (!this.subscriptions.add(subscription, () -> this.outbound.offer(OutgoingFrame.STATUS_OK))) {
+				overflow();
+			}
 			if (request.lastLogId() != 0) {
 				replay(subscription, request.lastLogId());
 			}
 		}
 		else if ("unsubscribe".equals(request.method())) {
-			reply(unsubscribe(request) ? OutgoingFrame.STATUS_OK : OutgoingFrame.STATUS_FAIL);
+			reply(this.subscriptions.remove(request.filters()) ? OutgoingFrame.STATUS_OK : OutgoingFrame.STATUS_FAIL);
 		}
 		else {
 			reply(OutgoingFrame.STATUS_FAIL);
 		}
-	}
-
-	private boolean unsubscribe(ClientRequest request) {
-		for (Subscription subscription : this.subscriptions) {
-			if (subscription.hasFilters(request.filters())) {
-				return this.subscriptions.remove(subscription);
-			}
-		}
-		return false;
 	}
 
 	/**
