@@ -1,6 +1,7 @@
 package org.arvados.events.subscription;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.ResumePosition.Range;
@@ -19,7 +20,7 @@ final class Backfill {
 
 	private final List<EventFilter> set;
 
-	private final FilterSets before;
+	private final Supplier<FilterSets> sets;
 
 	private final long upTo;
 
@@ -29,14 +30,14 @@ final class Backfill {
 
 	/**
 	 * @param set the filters of the added set
-	 * @param before the sets the stream followed until then
+	 * @param sets the sets as they stand when asked: those added before this one judged what it reads
 	 * @param after the history starts after this id
 	 * @param upTo the highest id accepted when the set was added
 	 * @param gaps the ids missing below it then
 	 */
-	Backfill(List<EventFilter> set, FilterSets before, long after, long upTo, List<Range> gaps) {
+	Backfill(List<EventFilter> set, Supplier<FilterSets> sets, long after, long upTo, List<Range> gaps) {
 		this.set = set;
-		this.before = before;
+		this.sets = sets;
 		this.after = after;
 		this.upTo = upTo;
 		this.gaps = gaps;
@@ -76,11 +77,12 @@ final class Backfill {
 	}
 
 	/**
-	 * Whether a set that was there before passes the event: it was delivered then.
+	 * Whether a set that was there before passed the event when it judged it: it was delivered then. Asked of the
+	 * sets as they are now, which remember a set removed since, and what its own history had not delivered.
 	 * @param event the event
 	 */
 	boolean passedBefore(ArvadosEvent event) {
-		return this.before.matches(event);
+		return this.sets.get().passedBefore(event, this.set);
 	}
 
 	@Override

@@ -431,7 +431,7 @@ final class EventIntake {
 			if (before.contains(set) || after < 0 || after >= upTo) {
 				return null;
 			}
-			return new Backfill(set, before, after, upTo, this.position.openGapRanges(Integer.MAX_VALUE));
+			return new Backfill(set, this::filters, after, upTo, this.position.openGapRanges(Integer.MAX_VALUE));
 		}
 	}
 
@@ -441,7 +441,17 @@ final class EventIntake {
 	 */
 	void removeFilters(List<EventFilter> set) {
 		synchronized (this.judgeMonitor) {
-			this.filters = this.filters.without(set);
+			this.filters = this.filters.without(set, this.position.highestId());
+		}
+	}
+
+	/**
+	 * A removed set's history was not read to its end: what it had yet to deliver was not delivered by it.
+	 * @param backfill the history, as far as it went
+	 */
+	void historyLeftUnread(Backfill backfill) {
+		synchronized (this.judgeMonitor) {
+			this.filters = this.filters.undelivered(backfill.set(), backfill.after(), backfill.upTo());
 		}
 	}
 

@@ -88,7 +88,14 @@ final class RuntimeFilters implements FilterChanges {
 	public synchronized List<List<EventFilter>> takeRemoved() {
 		List<List<EventFilter>> taken = List.copyOf(this.removed);
 		this.removed.clear();
-		this.backfills.removeIf((backfill) -> taken.contains(backfill.set()));
+		for (Iterator<Backfill> pending = this.backfills.iterator(); pending.hasNext();) {
+			Backfill backfill = pending.next();
+			if (taken.contains(backfill.set())) {
+				// The histories added after it deferred to it for the events it passes: they must know.
+				this.intake.historyLeftUnread(backfill);
+				pending.remove();
+			}
+		}
 		return taken;
 	}
 

@@ -209,6 +209,27 @@ class RuntimeSubscriptionTests {
 		}
 	}
 
+	// The newcomer's sequence: subscribe(updates), unsubscribe(updates), subscribe(updates, 0) handled C twice.
+	@ParameterizedTest
+	@ValueSource(strings = { "websocket", "polling" })
+	void aHistoryDoesNotDeliverAgainWhatASetRemovedSinceDelivered(String transport) {
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			createsOnly(cluster, transport).run((context) -> {
+				Recorder recorder = awaitSubscribed(context);
+				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
+				LogEntry missed = update(cluster);
+				LogEntry created = create(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(created.id()));
+				subscription.subscribe(UPDATES);
+				LogEntry delivered = update(cluster);
+				await().atMost(WAIT).until(() -> recorder.ids().contains(delivered.id()));
+				subscription.unsubscribe(UPDATES);
+				subscription.subscribe(UPDATES, 0);
+				awaitExactly(recorder, List.of(created, delivered, missed));
+			});
+		}
+	}
+
 	@Test
 	void wrongChangesAreRefusedWithAClearError() {
 		try (FakeArvadosCluster cluster = cluster().start()) {

@@ -63,9 +63,37 @@ class FilterSetsTests {
 		assertThat(sets.with(List.of(CREATES), 0)).isSameAs(sets);
 		FilterSets two = sets.with(List.of(UPDATES), 0);
 		assertThat(two.sets()).containsExactly(List.of(CREATES), List.of(UPDATES));
-		assertThat(two.without(List.of(CREATES)).sets()).containsExactly(List.of(UPDATES));
-		assertThat(two.without(List.of(COLLECTIONS))).isSameAs(two);
-		assertThat(two.without(List.of(UPDATES)).matches(event("update", "arvados#collection"))).isFalse();
+		assertThat(two.without(List.of(CREATES), 5).sets()).containsExactly(List.of(UPDATES));
+		assertThat(two.without(List.of(COLLECTIONS), 5)).isSameAs(two);
+		assertThat(two.without(List.of(UPDATES), 5).matches(event("update", "arvados#collection"))).isFalse();
+	}
+
+	// subscribe(S), e delivered, unsubscribe(S), subscribe(S' that passes e too, from before e): not delivered again.
+	@Test
+	void whatARemovedSetPassedWhenItJudgedCountsAsDeliveredForALaterHistory() {
+		List<EventFilter> later = List.of(UPDATES);
+		FilterSets sets = FilterSets.of(List.of(CREATES)).with(List.of(UPDATES, COLLECTIONS), 10)
+			.without(List.of(UPDATES, COLLECTIONS), 20)
+			.with(later, 0);
+		assertThat(sets.passedBefore(event(15, "update", "arvados#collection"), later)).isTrue();
+		assertThat(sets.passedBefore(event(15, "update", "arvados#container"), later)).as("it never passed").isFalse();
+		assertThat(sets.passedBefore(event(5, "update", "arvados#collection"), later)).as("before it came").isFalse();
+		assertThat(sets.passedBefore(event(25, "update", "arvados#collection"), later)).as("after it went").isFalse();
+		assertThat(sets.matches(event(25, "update", "arvados#collection"))).as("the later set").isTrue();
+	}
+
+	// S1's history had not reached an event when S1 was removed: S2's history, which deferred to it, delivers it.
+	@Test
+	void whatARemovedSetsHistoryHadNotDeliveredIsNotCountedAsDelivered() {
+		List<EventFilter> first = List.of(UPDATES, COLLECTIONS);
+		List<EventFilter> second = List.of(UPDATES);
+		FilterSets sets = FilterSets.of(List.of(CREATES)).with(first, 0).with(second, 0);
+		assertThat(sets.passedBefore(event(15, "update", "arvados#collection"), second)).isTrue();
+		FilterSets removed = sets.without(first, 100).undelivered(first, 12, 50);
+		assertThat(removed.passedBefore(event(15, "update", "arvados#collection"), second)).isFalse();
+		assertThat(removed.passedBefore(event(11, "update", "arvados#collection"), second)).isTrue();
+		assertThat(removed.passedBefore(event(60, "update", "arvados#collection"), second)).isTrue();
+		assertThat(removed.sets()).containsExactly(List.of(CREATES), second);
 	}
 
 }
