@@ -106,6 +106,13 @@ final class CheckpointSaver {
 	 * Save nothing more until the next load: this instance no longer leads. The timer stops.
 	 */
 	void fence() {
+		stopTimer();
+		synchronized (this.saveMonitor) {
+			this.fenced = true;
+		}
+	}
+
+	private void stopTimer() {
 		ScheduledExecutorService saving;
 		synchronized (this) {
 			saving = this.timer;
@@ -113,9 +120,6 @@ final class CheckpointSaver {
 		}
 		if (saving != null) {
 			saving.shutdown();
-		}
-		synchronized (this.saveMonitor) {
-			this.fenced = true;
 		}
 	}
 
@@ -132,14 +136,7 @@ final class CheckpointSaver {
 	 * @return what is saved now, where the next start resumes: {@code null} when nothing was ever saved
 	 */
 	@Nullable Checkpoint flush(Duration budget) {
-		ScheduledExecutorService saving;
-		synchronized (this) {
-			saving = this.timer;
-			this.timer = null;
-		}
-		if (saving != null) {
-			saving.shutdown();
-		}
+		stopTimer();
 		long deadline = System.nanoTime() + budget.toNanos();
 		while (true) {
 			CompletableFuture<Boolean> attempt = CompletableFuture.supplyAsync(this::trySave, (task) -> {
