@@ -38,8 +38,12 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 
 	private boolean fitting;
 
-	/** The term this instance claimed at its last load; 0 before it claimed any. */
-	private long term;
+	/**
+	 * The term this instance claimed at its last load; 0 before it claimed any. Written under the monitor, read
+	 * without it: a save waiting on a stalled store holds the monitor, and a handler asking for the term must not
+	 * wait behind it.
+	 */
+	private volatile long term;
 
 	/** The value this instance last read or wrote under its term. */
 	private @Nullable String expected;
@@ -81,7 +85,7 @@ public class MetadataStoreEventCheckpointStore implements EventCheckpointStore {
 	 * The lead term this instance holds: claimed by its last {@link #load()}; 0 before any.
 	 * @return the term
 	 */
-	public synchronized long getTerm() {
+	public long getTerm() {
 		return this.term;
 	}
 

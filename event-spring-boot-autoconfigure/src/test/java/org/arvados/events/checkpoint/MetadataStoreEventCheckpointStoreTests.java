@@ -1,6 +1,9 @@
 package org.arvados.events.checkpoint;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -164,6 +167,44 @@ class MetadataStoreEventCheckpointStoreTests {
 		failing.failBefore.set(null);
 		store.save(THIRD);
 		assertThat(stored()).isEqualTo(new Stored(1, THIRD));
+	}
+
+	// A handler that fences its own side effects with the term asks for it on every event: a save stuck on a
+	// stalled database (its connection waits, holding the store) must not hold the handler up as well.
+	@Test
+	void theTermIsReadWhileASaveWaitsOnTheStore() throws Exception {
+		CountDownLatch inReplace = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		SimpleMetadataStore stalling = new SimpleMetadataStore() {
+
+			@Override
+			public boolean replace(String key, String oldValue, String newValue) {
+				if (newValue.contains("\"highest\"")) {
+					inReplace.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return super.replace(key, oldValue, newValue);
+			}
+
+		};
+		MetadataStoreEventCheckpointStore store = new MetadataStoreEventCheckpointStore(stalling, "orders");
+		store.load();
+		Thread saving = new Thread(() -> store.save(FIRST));
+		saving.start();
+		try {
+			assertThat(inReplace.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<Long> term = CompletableFuture.supplyAsync(store::getTerm);
+			assertThat(term.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+		}
+		finally {
+			release.countDown();
+			saving.join();
+		}
 	}
 
 	// Instances that load and save in turn at random: a save succeeds exactly when no later load came between
