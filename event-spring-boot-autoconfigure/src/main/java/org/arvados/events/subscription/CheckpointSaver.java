@@ -179,14 +179,24 @@ final class CheckpointSaver {
 	}
 
 	private void saveIfChanged() {
+		// Told outside the monitor: the deposition it starts waits for the lifecycle's monitor, whose holder (a
+		// revoke, a stop) may be flushing this saver meanwhile, and each would wait for the other for good.
+		String refused = saveUnlessFenced();
+		if (refused != null) {
+			this.onFenced.accept(refused);
+		}
+	}
+
+	// The message of a refused save, else null.
+	private @Nullable String saveUnlessFenced() {
 		synchronized (this.saveMonitor) {
 			if (!this.changed || this.fenced || !this.position.isStarted()) {
-				return;
+				return null;
 			}
 			this.changed = false;
 			Checkpoint checkpoint = this.position.snapshot();
 			if (checkpoint.equals(this.saved)) {
-				return;
+				return null;
 			}
 			try {
 				this.store.save(checkpoint);
@@ -197,7 +207,7 @@ final class CheckpointSaver {
 				String message = "Stopped saving the Arvados events position: "
 						+ LogSafe.forLog(this.redactor.redact(ex.getMessage()));
 				logger.error(message);
-				this.onFenced.accept(message);
+				return message;
 			}
 			catch (RuntimeException ex) {
 				this.changed = true;
@@ -211,6 +221,7 @@ final class CheckpointSaver {
 						+ checkpoint.lowWaterMark() + "): " + this.redactor.describe(ex) + "; trying again in "
 						+ this.interval.toMillis() + " ms");
 			}
+			return null;
 		}
 	}
 
