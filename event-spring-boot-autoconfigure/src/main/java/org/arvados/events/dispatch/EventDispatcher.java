@@ -8,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -55,6 +54,9 @@ public final class EventDispatcher {
 
 	private static final long NAP_WINDOW_NANOS = 200_000;
 
+	/** How often a gate that says wait is asked again. */
+	private static final long GATE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
 	/** Events, and notices between them. */
 	private final BlockingQueue<Object> queue;
 
@@ -62,7 +64,7 @@ public final class EventDispatcher {
 	private final QueueBudget budget;
 
 	/** Asked before each event is handed to the handlers (see {@link #setGate}). */
-	private volatile BooleanSupplier gate = () -> true;
+	private volatile Gate gate = () -> Verdict.HAND;
 
 	private volatile Runnable onGateClosed = () -> {
 	};
@@ -358,14 +360,14 @@ public final class EventDispatcher {
 	}
 
 	/**
-	 * Ask a gate before each event is handed to the handlers: when it says no, that event and every later one reach
-	 * no handler, the dispatching thread ends as after {@link #stopNow()}, and {@code onClosed} is told (on that
-	 * thread, or a producer's in direct mode: it must return at once). Under a leader election the gate is the
-	 * freshness of the lead.
+	 * Ask a gate before each event is handed to the handlers: while it says wait, the event waits (and, the queue
+	 * filling, reading pauses); when it refuses, that event and every later one reach no handler, the dispatching
+	 * thread ends as after {@link #stopNow()}, and {@code onClosed} is told (on that thread, or a producer's in direct
+	 * mode: it must return at once). Under a leader election the gate is the freshness of the lead and of its saves.
 	 * @param gate whether events may still be handed
 	 * @param onClosed told each time the gate turned an event away
 	 */
-	public void setGate(BooleanSupplier gate, Runnable onClosed) {
+	public void setGate(Gate gate, Runnable onClosed) {
 		this.onGateClosed = onClosed;
 		this.gate = gate;
 	}
@@ -598,10 +600,16 @@ public final class EventDispatcher {
 
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
 	private boolean dispatch(Run run, ArvadosEvent event) {
-		if (!this.gate.getAsBoolean()) {
-			run.abandoned = true;
-			runSafely(this.onGateClosed);
-			return false;
+		for (Verdict verdict = this.gate.check(); verdict != Verdict.HAND; verdict = this.gate.check()) {
+			if (run.abandoned) {
+				return false;
+			}
+			if (verdict == Verdict.REFUSE) {
+				run.abandoned = true;
+				runSafely(this.onGateClosed);
+				return false;
+			}
+			LockSupport.parkNanos(GATE_WAIT_NANOS);
 		}
 		this.inFlight = event;
 		try {
@@ -642,6 +650,31 @@ public final class EventDispatcher {
 		catch (Throwable ex) {
 			logger.error("Arvados event " + event.id() + " was handled, but marking it so failed; going on", ex);
 		}
+	}
+
+	/** What a {@link Gate} says of the next event. */
+	public enum Verdict {
+
+		/** Hand it to the handlers. */
+		HAND,
+
+		/** Not yet: ask again shortly. */
+		WAIT,
+
+		/** Never: hand nothing more. */
+		REFUSE
+
+	}
+
+	/** Asked before each event is handed to the handlers. */
+	@FunctionalInterface
+	public interface Gate {
+
+		/**
+		 * @return whether the next event may be handed now
+		 */
+		Verdict check();
+
 	}
 
 	/** A stop under way, which may be cut short. */

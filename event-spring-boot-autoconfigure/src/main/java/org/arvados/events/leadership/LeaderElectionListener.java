@@ -1,5 +1,7 @@
 package org.arvados.events.leadership;
 
+import java.time.Duration;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.lifecycle.StreamRole;
@@ -31,7 +33,7 @@ public class LeaderElectionListener implements ApplicationListener<AbstractLeade
 	 * @param role the role name whose events count
 	 */
 	public LeaderElectionListener(ArvadosEventSubscription subscription, String role) {
-		this(subscription, role, null);
+		this(subscription, role, null, Duration.ZERO);
 	}
 
 	/**
@@ -39,13 +41,15 @@ public class LeaderElectionListener implements ApplicationListener<AbstractLeade
 	 * @param role the role name whose events count
 	 * @param lease the freshness of the lead's lock, asked before each event is handed; {@code null} when the
 	 * initiator is the application's own, whose renewals are not seen
+	 * @param checkpointInterval how long handled events may wait for their save before the next wait for it
 	 */
-	public LeaderElectionListener(ArvadosEventSubscription subscription, String role, @Nullable LeadLease lease) {
+	public LeaderElectionListener(ArvadosEventSubscription subscription, String role, @Nullable LeadLease lease,
+			Duration checkpointInterval) {
 		this.subscription = subscription;
 		this.role = role;
 		subscription.awaitLeadership();
 		if (lease != null) {
-			subscription.guardLead(lease, () -> lease.sinceRenewal().toMillis() + " ms");
+			subscription.guardLead(lease, () -> lease.sinceRenewal().toMillis() + " ms", checkpointInterval);
 		}
 	}
 

@@ -145,8 +145,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			// go is not handled: its ids are gaps again for the next start, and nothing pins the position.
 			CompletableFuture.delayedExecutor(this.stopTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
 				if (!done.get()) {
-					List<ArvadosEvent> abandoned = stopping.abandon();
-					this.intake.abandoned(abandoned);
+					List<ArvadosEvent> abandoned = this.intake.abandon(stopping::abandon);
 					logger.warn("The Arvados event handlers did not finish within " + this.stopTimeout.toMillis()
 							+ " ms of the stop; " + abandoned.size() + " event(s) queued or in their handlers are let "
 							+ "go, and the next start reads them again");
@@ -364,12 +363,21 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	/**
 	 * Hand an event to the handlers only while the lead is fresh: a leader woken from a pause longer than its lock's
-	 * life hands nothing more, before any revoke arrives, and stands by as {@link #deposed} says.
+	 * life hands nothing more, before any revoke arrives, and stands by as {@link #deposed} says. And only while
+	 * what it handled is saved within a checkpoint interval: while the store does not take the saves (a stalled
+	 * database), it waits rather than hand on events the next leader would handle again.
 	 * @param lease whether the lock of the lead was renewed recently enough
 	 * @param describe how long ago, for the log line
+	 * @param checkpointInterval how long handled events may wait for their save
 	 */
-	public void guardLead(BooleanSupplier lease, Supplier<String> describe) {
-		this.intake.dispatcher().setGate(lease, () -> CompletableFuture.runAsync(() -> deposed(
+	public void guardLead(BooleanSupplier lease, Supplier<String> describe, Duration checkpointInterval) {
+		long holdNanos = checkpointInterval.toNanos();
+		this.intake.dispatcher().setGate(() -> {
+			if (!lease.getAsBoolean()) {
+				return EventDispatcher.Verdict.REFUSE;
+			}
+			return (this.intake.unsavedNanos() > holdNanos) ? EventDispatcher.Verdict.WAIT : EventDispatcher.Verdict.HAND;
+		}, () -> CompletableFuture.runAsync(() -> deposed(
 				"The lock of the lead was last renewed " + describe.get() + " ago, which may be past its life")));
 	}
 
@@ -410,7 +418,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	public void destroy() {
 		stop(() -> {
 		});
-		this.intake.abandoned(this.intake.dispatcher().abandon());
+		this.intake.abandon(this.intake.dispatcher()::abandon);
 	}
 
 	/**

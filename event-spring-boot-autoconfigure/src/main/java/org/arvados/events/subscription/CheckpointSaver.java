@@ -49,6 +49,12 @@ final class CheckpointSaver {
 
 	private volatile boolean changed;
 
+	/** When the first change not in a snapshot yet was made; 0 when none. */
+	private volatile long changedSince;
+
+	/** When the first change not saved yet was made (in a snapshot under way, or not); 0 when none. */
+	private volatile long unsavedSince;
+
 	/** What the store holds from this instance: read without the monitor, which a hung save may hold. */
 	private volatile @Nullable Checkpoint saved;
 
@@ -125,7 +131,22 @@ final class CheckpointSaver {
 
 	/** The position moved: the next tick saves it. */
 	void changed() {
+		if (this.changedSince == 0) {
+			this.changedSince = System.nanoTime();
+		}
+		if (this.unsavedSince == 0) {
+			this.unsavedSince = this.changedSince;
+		}
 		this.changed = true;
+	}
+
+	/**
+	 * How long the oldest change not saved yet has waited: zero when everything is saved.
+	 * @return the time, on the monotonic clock
+	 */
+	long unsavedNanos() {
+		long since = this.unsavedSince;
+		return (since == 0 || this.fenced) ? 0 : System.nanoTime() - since;
 	}
 
 	/**
@@ -194,13 +215,17 @@ final class CheckpointSaver {
 				return null;
 			}
 			this.changed = false;
+			this.changedSince = 0;
 			Checkpoint checkpoint = this.position.snapshot();
 			if (checkpoint.equals(this.saved)) {
+				this.unsavedSince = this.changedSince;
 				return null;
 			}
 			try {
 				this.store.save(checkpoint);
 				this.saved = checkpoint;
+				// What changed while it was saved waits for the next save.
+				this.unsavedSince = this.changedSince;
 			}
 			catch (CheckpointConflictException ex) {
 				this.fenced = true;

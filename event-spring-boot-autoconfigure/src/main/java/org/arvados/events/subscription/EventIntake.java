@@ -137,9 +137,32 @@ final class EventIntake {
 	 */
 	int depose() {
 		this.checkpoints.fence();
-		List<ArvadosEvent> dropped = this.dispatcher.abandon();
-		abandoned(dropped);
+		List<ArvadosEvent> dropped = abandon(this.dispatcher::abandon);
 		return dropped.size();
+	}
+
+	/**
+	 * Drop what is queued, as the stop or the deposition that calls it says, and count what was dropped as not seen
+	 * (see {@link #abandoned}). Under the producers' monitor: a socket reader that waited for room must not queue an
+	 * event of the run just ended after the queue was emptied, for a later run to hand on.
+	 * @param abandon drops the queue
+	 * @return what was dropped
+	 */
+	List<ArvadosEvent> abandon(java.util.function.Supplier<List<ArvadosEvent>> abandon) {
+		List<ArvadosEvent> dropped;
+		synchronized (this.producerMonitor) {
+			dropped = abandon.get();
+		}
+		abandoned(dropped);
+		return dropped;
+	}
+
+	/**
+	 * How long the oldest handled event not saved yet has waited for a save.
+	 * @return nanoseconds; 0 when everything handled is saved
+	 */
+	long unsavedNanos() {
+		return this.checkpoints.unsavedNanos();
 	}
 
 	// A checkpoint that cannot be read fails the start; a store that cannot be asked now is asked again before the

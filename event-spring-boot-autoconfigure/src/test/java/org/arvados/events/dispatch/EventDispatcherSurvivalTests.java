@@ -127,7 +127,8 @@ class EventDispatcherSurvivalTests {
 		java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
 		start((event) -> {
 		}, recordingErrorHandler(), this::markHandled);
-		this.dispatcher.setGate(open::get, closed::incrementAndGet);
+		this.dispatcher.setGate(() -> open.get() ? EventDispatcher.Verdict.HAND : EventDispatcher.Verdict.REFUSE,
+				closed::incrementAndGet);
 		offer(1);
 		await().atMost(WAIT).until(() -> this.handled.contains(1L));
 		open.set(false);
@@ -136,6 +137,21 @@ class EventDispatcherSurvivalTests {
 		assertThat(closed).hasValue(1);
 		assertThat(this.handled).containsExactly(1L);
 		assertThat(this.death.get()).isNull();
+	}
+
+	@Test
+	void aGateThatSaysWaitHoldsTheEventUntilItSaysHand() throws Exception {
+		java.util.concurrent.atomic.AtomicReference<EventDispatcher.Verdict> verdict =
+				new java.util.concurrent.atomic.AtomicReference<>(EventDispatcher.Verdict.WAIT);
+		start((event) -> {
+		}, recordingErrorHandler(), this::markHandled);
+		this.dispatcher.setGate(verdict::get, () -> {
+		});
+		offer(1);
+		await().during(java.time.Duration.ofMillis(200)).atMost(WAIT).until(this.handled::isEmpty);
+		verdict.set(EventDispatcher.Verdict.HAND);
+		await().atMost(WAIT).until(() -> this.handled.contains(1L));
+		assertThat(this.dispatcher.isRunning()).isTrue();
 	}
 
 	private void start(Consumer<ArvadosEvent> listener, EventHandlerErrorHandler errorHandler,

@@ -236,6 +236,34 @@ class LeaderElectionTests {
 		}
 	}
 
+	// A stalled database: the lock is still renewed (here), but nothing handled is saved. The leader waits rather
+	// than hand on events the next leader would handle again.
+	@Test
+	void aLeaderWhoseSavesDoNotLandWaitsRatherThanHandMoreThanAnInterval() {
+		StopTests.HangingStore store = new StopTests.HangingStore();
+		try (FakeArvadosCluster cluster = cluster().start()) {
+			electing(cluster, "arvados.events.checkpoint.interval=200ms")
+				.withBean(LockRegistry.class, DefaultLockRegistry::new)
+				.withBean(EventCheckpointStore.class, () -> store)
+				.run((context) -> {
+					Recorder recorder = awaitSubscribed(context);
+					LogEntry saved = emit(cluster);
+					await().atMost(WAIT).until(() -> store.last != null && store.last.highestId() == saved.id());
+					store.hang.set(true);
+					LogEntry unsaved = emit(cluster);
+					await().atMost(WAIT).until(() -> recorder.ids().contains(unsaved.id()));
+					// Its save hangs, and a checkpoint interval goes by.
+					await().atMost(WAIT).until(() -> store.hanging);
+					await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+					LogEntry held = emit(cluster);
+					await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> !recorder.ids().contains(held.id()));
+					store.hang.set(false);
+					store.release.countDown();
+					await().atMost(WAIT).until(() -> recorder.ids().contains(held.id()));
+				});
+		}
+	}
+
 	private static long savedHighest(SimpleMetadataStore metadata) {
 		String value = metadata.get("orders");
 		return (value != null && value.contains("highest")) ? Checkpoint.parse(value).highestId() : -1;

@@ -93,6 +93,8 @@ class StopTests {
 
 		volatile Checkpoint last;
 
+		volatile boolean hanging;
+
 		@Override
 		public Optional<Checkpoint> load() {
 			return Optional.empty();
@@ -101,6 +103,7 @@ class StopTests {
 		@Override
 		public void save(Checkpoint checkpoint) {
 			if (this.hang.get()) {
+				this.hanging = true;
 				try {
 					this.release.await();
 				}

@@ -46,7 +46,7 @@ class CheckpointSaverTests {
 		// As the subscription's deposition does: wait for what another thread, in the middle of a stop, holds.
 		saver.set(new CheckpointSaver(position, refusing, Duration.ofHours(1), new SecretRedactor("token"),
 				(message) -> {
-					CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> saver.get().flush());
+					CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> saver.get().flush(Duration.ofSeconds(5)));
 					try {
 						stopping.get(5, TimeUnit.SECONDS);
 						flushedMeanwhile.set(true);

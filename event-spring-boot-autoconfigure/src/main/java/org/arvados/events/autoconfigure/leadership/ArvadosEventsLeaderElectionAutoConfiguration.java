@@ -5,6 +5,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.autoconfigure.ArvadosEventsProperties;
 import org.arvados.events.leadership.LeadLease;
 import org.arvados.events.leadership.LeaderElectionListener;
 import org.arvados.events.leadership.LeaseTrackingLockRegistry;
@@ -45,8 +46,10 @@ public final class ArvadosEventsLeaderElectionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LeaderElectionListener arvadosEventsLeaderElectionListener(ArvadosEventSubscription subscription,
-			ArvadosEventsLeaderElectionProperties properties, ObjectProvider<LeadLease> lease) {
-		return new LeaderElectionListener(subscription, properties.getRole(), lease.getIfAvailable());
+			ArvadosEventsLeaderElectionProperties properties, ArvadosEventsProperties events,
+			ObjectProvider<LeadLease> lease) {
+		return new LeaderElectionListener(subscription, properties.getRole(), lease.getIfAvailable(),
+				events.getCheckpoint().getInterval());
 	}
 
 	// The lock registry first: the initiator is made only when there is one.
