@@ -79,6 +79,11 @@ final class WorkerProcess implements AutoCloseable {
 		return ids;
 	}
 
+	/** Its process id: for signals the JDK does not send (STOP, CONT). */
+	long pid() {
+		return this.process.pid();
+	}
+
 	boolean isAlive() {
 		return this.process.isAlive();
 	}
