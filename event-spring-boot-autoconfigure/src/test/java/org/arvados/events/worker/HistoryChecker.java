@@ -21,7 +21,8 @@ import org.arvados.events.worker.History.RoleChange;
  * <ol>
  * <li>every committed id was handled, by someone;</li>
  * <li>an id is handled again only across a crash or a pause (a kill or a SIGSTOP of the instance that handled it
- * first, or a restart or a stall of the database), and at most {@link #repeatBound()} ids (queue-capacity plus
+ * first, or of the one that handles it again in an older term: a handler running when its instance was paused
+ * finishes as it wakes; or a restart or a stall of the database), and at most {@link #repeatBound()} ids (queue-capacity plus
  * one checkpoint interval worth: the interval over a handler's work) per such fault; never twice in one term;</li>
  * <li>never two instances handling in the same lead term (nor anything handled before a term was claimed);</li>
  * <li>after every fault, some instance handles an event nobody had handled within {@code lock-time-to-live} + 5 s
@@ -58,6 +59,9 @@ final class HistoryChecker {
 		this.work = work;
 		this.recovery = lockTimeToLive.plusSeconds(5);
 	}
+
+	/** How long after a wake a handler that ran across the pause may still log its event. */
+	private static final long STRADDLE_MILLIS = 1000;
 
 	/** How many ids one fault may repeat: queue-capacity plus the most handled in one checkpoint interval. */
 	int repeatBound() {
@@ -115,11 +119,19 @@ final class HistoryChecker {
 			long firstOriginal = pairs.stream().mapToLong((pair) -> pair[0].at()).min().orElseThrow();
 			long firstRepeat = pairs.stream().mapToLong((pair) -> pair[1].at()).min().orElseThrow();
 			Set<String> originals = pairs.stream().map((pair) -> pair[0].instance()).collect(Collectors.toSet());
+			// A repeat of an older term is a leader paused with a handler running: it finishes when it wakes, after
+			// the new leader handled the same event. Across a pause too, of the one that repeats.
+			Set<String> pausedRepeaters = pairs.stream()
+				.filter((pair) -> pair[1].term() < pair[0].term())
+				.map((pair) -> pair[1].instance())
+				.collect(Collectors.toSet());
 			List<Fault> faults = this.history.faults()
 				.stream()
-				.filter((fault) -> fault.kind().crashOrPause() && fault.end() >= firstOriginal
+				// A handling that ended within a second of a wake ran across that pause (the log line comes at its end).
+				.filter((fault) -> fault.kind().crashOrPause() && fault.end() >= firstOriginal - STRADDLE_MILLIS
 						&& fault.start() <= firstRepeat
-						&& (fault.kind().ofTheDatabase() || originals.contains(fault.target())))
+						&& (fault.kind().ofTheDatabase() || originals.contains(fault.target())
+								|| (fault.kind() == History.FaultKind.PAUSE && pausedRepeaters.contains(fault.target()))))
 				.toList();
 			String what = pairs.size() + " ids first handled by " + originals + " (from "
 					+ History.time(firstOriginal) + ") were handled again in term " + term + " by " + pairs.get(0)[1].instance()

@@ -62,7 +62,11 @@ public final class ArvadosEventsLeaderElectionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		DefaultLockRepository arvadosEventsLockRepository(DataSource dataSource) {
-			return new DefaultLockRepository(dataSource);
+			DefaultLockRepository repository = new DefaultLockRepository(dataSource);
+			// Its start would query INT_LOCK and fail the whole application when the database is down at that moment;
+			// the election tries the lock again until the database answers, as the checkpoint store does.
+			repository.setCheckDatabaseOnStart(false);
+			return repository;
 		}
 
 		@Bean
