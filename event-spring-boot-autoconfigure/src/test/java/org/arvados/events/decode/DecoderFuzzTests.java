@@ -8,7 +8,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.ResumePosition;
-import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,16 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * taken stays within a bound of the input's length; and no id is accepted that the input does not hold as a number.
  * <p>
  * {@code mvn verify} runs each target over its corpus only, in {@code src/test/resources/.../DecoderFuzzTestsInputs/
- * <method>/} (real messages, hostile inputs, and what past runs found). To fuzz one target for real, for ten minutes
- * (its {@code maxDuration}; one target per run):
+ * <method>/} (real messages, hostile inputs, and what past runs found). To fuzz one target for real (one per run),
+ * for {@code fuzz.seconds} (600 by default; the profile {@code fuzz} in the module's pom sets Jazzer up):
  * <pre>
- * JAZZER_FUZZ=1 nice -n 10 mvn -B -pl event-spring-boot-autoconfigure test -DskipNettyClientTests \
- *     -Dtest='DecoderFuzzTests#webSocketMessage'
+ * nice -n 10 mvn -B -pl event-spring-boot-autoconfigure test -Pfuzz -DskipNettyClientTests \
+ *     -Dtest='DecoderFuzzTests#webSocketMessage' -Dfuzz.seconds=600
  * </pre>
- * Add {@code -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=<seconds>} for another length (the
- * flags go to libFuzzer after the annotation's). A finding is written to the target's inputs folder as
- * {@code crash-<sha1>}, where the next {@code mvn verify} replays it; the corpus a run grows stays in
- * {@code .cifuzz-corpus/}, out of git.
+ * A finding is written to the target's inputs folder as {@code crash-<sha1>}, where the next {@code mvn verify}
+ * replays it; the corpus a run grows stays in {@code .cifuzz-corpus/}, out of git.
  */
 class DecoderFuzzTests {
 
@@ -38,7 +35,6 @@ class DecoderFuzzTests {
 		.getThreadMXBean();
 
 	@FuzzTest(maxDuration = "10m")
-	@Timeout(10)
 	void webSocketMessage(byte[] input) {
 		String json = new String(input, StandardCharsets.UTF_8);
 		assertBounded(json.length(), () -> {
@@ -62,7 +58,6 @@ class DecoderFuzzTests {
 	}
 
 	@FuzzTest(maxDuration = "10m")
-	@Timeout(10)
 	void listPage(byte[] input) {
 		// Read without building the items' values.
 		assertBounded(input.length, () -> decoder.decodeList(input));
@@ -89,7 +84,6 @@ class DecoderFuzzTests {
 	}
 
 	@FuzzTest(maxDuration = "10m")
-	@Timeout(10)
 	void checkpoint(byte[] input) {
 		String json = new String(input, StandardCharsets.UTF_8);
 		assertBounded(json.length(), () -> Checkpoint.parse(json));
