@@ -34,6 +34,9 @@ class DecoderFuzzTests {
 	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
 		.getThreadMXBean();
 
+	private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null
+			|| System.getProperty("JAZZER_FUZZ") != null;
+
 	@FuzzTest(maxDuration = "10m")
 	void webSocketMessage(byte[] input) {
 		String json = new String(input, StandardCharsets.UTF_8);
@@ -127,9 +130,11 @@ class DecoderFuzzTests {
 	// of its properties: a list of empty objects takes ~30 bytes of maps per 3 bytes of "{},". 1 MiB for the fixed
 	// costs (a parser's buffers, what Jazzer's hooks take on this thread). A first run that loads a class (Jazzer
 	// instruments it on this thread) can take megabytes that are no cost of the input: over the bound, the call is
-	// measured again.
+	// measured again. While fuzzing, Jazzer's coverage instrumentation allocates a table of cases at every switch the
+	// parser runs, ~250 bytes per input byte on its own (1.66 MB for a 6 KB message that takes 35 KB without it): the
+	// bound is then 8 times looser. The tight one holds in every test run over the corpus, where Jazzer only hooks.
 	private static void assertBounded(int length, Runnable call) {
-		long bound = 64L * length + (1 << 20);
+		long bound = (FUZZING ? 512L : 64L) * length + (1 << 20);
 		long allocated = allocated(call);
 		if (allocated >= bound) {
 			allocated = allocated(call);
