@@ -87,6 +87,10 @@ final class CheckpointSaver {
 			Checkpoint loaded = this.store.load().orElse(null);
 			this.fenced = false;
 			this.saved = loaded;
+			// A new start from what is stored: nothing handled waits for a save (a refused one left its time here).
+			this.changed = false;
+			this.changedSince = 0;
+			this.unsavedSince = 0;
 			if (loaded != null) {
 				this.position.restore(loaded);
 			}

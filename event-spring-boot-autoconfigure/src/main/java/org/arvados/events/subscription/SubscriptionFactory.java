@@ -2,6 +2,7 @@ package org.arvados.events.subscription;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.arvados.events.checkpoint.EventCheckpointStore;
@@ -65,9 +66,11 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 								"The thread that hands events to the handlers died: " + redactor.describe(death));
 					}
 				}, this.checkpointInterval, (conflict) -> {
+					// Not on the thread that saved: it may be the stream's own, in the middle of a step that stopping it
+					// would cut short, or the saver's, whose monitor a stop waits for.
 					ArvadosEventSubscription built = subscriptionOnceBuilt.get();
 					if (built != null) {
-						built.deposed(conflict);
+						CompletableFuture.runAsync(() -> built.deposed(conflict));
 					}
 				}, this.listeners::deliver);
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.pollLimit(), intake);

@@ -60,4 +60,38 @@ class CheckpointSaverTests {
 		assertThat(flushedMeanwhile.get()).as("a flush while the refusal is told").isTrue();
 	}
 
+	// Found by ChaosTests: a leader deposed by a refused save and granted the lead again waited for good, its gate
+	// seeing the refused save's change as still waiting for a save, and no event handled to make a new one.
+	@Test
+	void aLoadLeavesNothingWaitingForASave() {
+		ResumePosition position = new ResumePosition(Duration.ofMinutes(1), 100);
+		position.startAfter(10);
+		java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean(true);
+		EventCheckpointStore store = new EventCheckpointStore() {
+
+			@Override
+			public Optional<Checkpoint> load() {
+				return Optional.of(Checkpoint.after(10));
+			}
+
+			@Override
+			public void save(Checkpoint checkpoint) {
+				if (refuse.get()) {
+					throw new CheckpointConflictException("Another instance took the lead");
+				}
+			}
+
+		};
+		CheckpointSaver saver = new CheckpointSaver(position, store, Duration.ofHours(1), new SecretRedactor("token"),
+				(message) -> {
+				});
+		position.accept(11);
+		position.handled(11);
+		saver.changed();
+		saver.saveNow();
+		refuse.set(false);
+		saver.load();
+		assertThat(saver.unsavedNanos()).isZero();
+	}
+
 }
