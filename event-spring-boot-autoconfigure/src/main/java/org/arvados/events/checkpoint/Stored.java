@@ -47,16 +47,6 @@ record Stored(long term, @Nullable Checkpoint checkpoint) {
 	 * The text to store.
 	 * @param term the lead term
 	 * @param checkpoint the position, or {@code null} for a claim before any was saved
-	 * @return e.g. {@code {"v":1,"term":7,"highest":1207,"gaps":[]}}
-	 */
-	static String json(long term, @Nullable Checkpoint checkpoint) {
-		return json(term, checkpoint, false);
-	}
-
-	/**
-	 * The text to store.
-	 * @param term the lead term
-	 * @param checkpoint the position, or {@code null} for a claim before any was saved
 	 * @param compact whether in the compact form ({@link Checkpoint#toCompactJson()})
 	 * @return e.g. {@code {"v":1,"term":7,"highest":1207,"gaps":[]}}
 	 */
