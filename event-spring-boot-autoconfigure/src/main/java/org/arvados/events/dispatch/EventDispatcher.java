@@ -69,6 +69,13 @@ public final class EventDispatcher {
 	private volatile Runnable onGateClosed = () -> {
 	};
 
+	/** Told of what a run that ended abandoned let go (see {@link #setOnLetGo}). */
+	private volatile Consumer<List<ArvadosEvent>> onLetGo = (events) -> {
+	};
+
+	/** Whether the last run ended abandoned: what was queued since belongs to it, not to the next. Under this. */
+	private boolean lastRunAbandoned;
+
 	private final ApplicationEventPublisher publisher;
 
 	private final EventHandlerErrorHandler errorHandler;
@@ -193,6 +200,12 @@ public final class EventDispatcher {
 			}
 			awaitEnd(previous, wait);
 		}
+		if (this.lastRunAbandoned) {
+			// Queued by a producer of the abandoned run after it ended: handed now, it would come after the ids the
+			// new run reads again from the position, or in a newer lead term than the one it was read in.
+			this.lastRunAbandoned = false;
+			letGo(drain());
+		}
 		this.failure = null;
 		Run run = new Run();
 		this.current = run;
@@ -298,8 +311,8 @@ public final class EventDispatcher {
 				"handleClaimed without a claim on this thread");
 		try {
 			Run run = this.current;
-			if (run != null && !run.abandoned) {
-				dispatch(run, event);
+			if (run == null || run.abandoned || !dispatch(run, event)) {
+				letGo(List.of(event));
 			}
 		}
 		finally {
@@ -370,6 +383,18 @@ public final class EventDispatcher {
 	public void setGate(Gate gate, Runnable onClosed) {
 		this.onGateClosed = onClosed;
 		this.gate = gate;
+	}
+
+	/**
+	 * Be told of the events a run lets go when it ends abandoned (a stop that timed out, {@link #stopNow()}, a
+	 * gate's refusal): those left queued, the one taken but not handed, and those queued after it ended and before
+	 * the next start. None of them reaches a handler in a later run, and none counts as handled; whoever reads the
+	 * stream reads them again from its position. Told on the dispatching thread, a starting one, or a producer's
+	 * in direct mode; it must return at once.
+	 * @param onLetGo told of each batch let go (never empty)
+	 */
+	public void setOnLetGo(Consumer<List<ArvadosEvent>> onLetGo) {
+		this.onLetGo = onLetGo;
 	}
 
 	/**
@@ -496,8 +521,12 @@ public final class EventDispatcher {
 	private boolean handleItem(Run run, Object item) {
 		if (item instanceof ArvadosEvent event) {
 			try {
-				// Abandoned after it was taken: it reaches no handler.
-				return !run.abandoned && dispatch(run, event);
+				// Abandoned after it was taken, or turned away by the gate: it reaches no handler, or does not count.
+				boolean handed = !run.abandoned && dispatch(run, event);
+				if (!handed) {
+					run.letGo = event;
+				}
+				return handed;
 			}
 			finally {
 				this.budget.release(size(event));
@@ -509,10 +538,21 @@ public final class EventDispatcher {
 
 	private void finish(Run run, @Nullable Throwable death) {
 		List<Runnable> callbacks;
+		List<ArvadosEvent> letGo = new ArrayList<>();
 		synchronized (this) {
 			run.ended = true;
 			callbacks = new ArrayList<>(run.callbacks);
+			if (run.abandoned) {
+				// Nothing it leaves may reach a handler in the next run (see start).
+				this.lastRunAbandoned = true;
+				ArvadosEvent taken = run.letGo;
+				if (taken != null) {
+					letGo.add(taken);
+				}
+				letGo.addAll(drain());
+			}
 		}
+		letGo(letGo);
 		if (death != null) {
 			this.failure = death;
 			reportDeath(death);
@@ -546,6 +586,18 @@ public final class EventDispatcher {
 		}
 		catch (Throwable ex) {
 			// Nothing left to tell it with: onDeath and failure() have it.
+		}
+	}
+
+	private void letGo(List<ArvadosEvent> events) {
+		if (events.isEmpty()) {
+			return;
+		}
+		try {
+			this.onLetGo.accept(events);
+		}
+		catch (Throwable ex) {
+			logger.error("Telling of " + events.size() + " Arvados event(s) let go failed", ex);
 		}
 	}
 
@@ -702,6 +754,9 @@ public final class EventDispatcher {
 		private volatile boolean stopping;
 
 		private volatile boolean abandoned;
+
+		/** The event taken off the queue and not handed when the run was abandoned; on its thread only. */
+		private @Nullable ArvadosEvent letGo;
 
 		/** Guarded by the dispatcher: the callbacks have been taken, a later stop runs its own at once. */
 		private boolean ended;

@@ -69,6 +69,9 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private volatile boolean running;
 
+	/** How many times it started: a deposition found in one run must not end a later one. */
+	private volatile long runs;
+
 	private volatile boolean paused;
 
 	private volatile boolean autoStartup = true;
@@ -111,6 +114,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			}
 			this.intake.dispatcher().start();
 			this.intake.startSaving();
+			this.runs++;
 			this.running = true;
 			logger.info("Following Arvados events from " + this.settings.endpoint() + " over "
 					+ ((this.settings.transport() == Transport.POLLING) ? "polling" : "websocket") + " ("
@@ -166,7 +170,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				? " (the last save; the position in memory, after id " + state.lowWaterMark() + ", could not be saved)"
 				: "";
 		logger.info("Stopped following Arvados events from " + this.settings.endpoint() + " at id "
-				+ state.highestId() + " (the highest handled); the next start resumes after id " + resumesAfter
+				+ state.highestId() + " (the highest read); the next start resumes after id " + resumesAfter
 				+ unsaved);
 		this.status.publish(new SubscriptionStoppedEvent(this, resumesAfter));
 	}
@@ -377,8 +381,23 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 				return EventDispatcher.Verdict.REFUSE;
 			}
 			return (this.intake.unsavedNanos() > holdNanos) ? EventDispatcher.Verdict.WAIT : EventDispatcher.Verdict.HAND;
-		}, () -> CompletableFuture.runAsync(() -> deposed(
-				"The lock of the lead was last renewed " + describe.get() + " ago, which may be past its life")));
+		}, () -> {
+			Runnable deposition = depositionOfThisRun(
+					"The lock of the lead was last renewed " + describe.get() + " ago, which may be past its life");
+			CompletableFuture.runAsync(deposition);
+		});
+	}
+
+	/**
+	 * What stands this instance by, as {@link #deposed} says, when what it finds now was found in the run that is
+	 * under way: called where it was found, and run later on another thread, it does nothing when that run has
+	 * ended meanwhile (a revoke stopped it, and a grant may have started a new lead since).
+	 * @param why for people
+	 * @return the deposition, to run on another thread
+	 */
+	Runnable depositionOfThisRun(String why) {
+		long run = this.runs;
+		return () -> deposed(why, run);
 	}
 
 	/**
@@ -388,13 +407,17 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	 * @param why for people
 	 */
 	void deposed(String why) {
+		deposed(why, this.runs);
+	}
+
+	private void deposed(String why, long run) {
 		if (this.role == null) {
 			this.machine.fail(DisconnectReason.CHECKPOINT_CONFLICT, why);
 			return;
 		}
 		Runnable yield;
 		synchronized (this.lifecycleMonitor) {
-			if (!this.running) {
+			if (!this.running || this.runs != run) {
 				return;
 			}
 			this.running = false;

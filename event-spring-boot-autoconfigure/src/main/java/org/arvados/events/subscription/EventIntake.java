@@ -108,6 +108,7 @@ final class EventIntake {
 		this.redactor = redactor;
 		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, queueMaxChars, publisher, errorHandler,
 				this::handled, onDispatcherDeath, tap);
+		this.dispatcher.setOnLetGo(this::abandoned);
 	}
 
 	void loadPosition(StartFrom startFrom) {
@@ -599,8 +600,9 @@ final class EventIntake {
 	}
 
 	/**
-	 * Events that a stop let go (queued, or in handlers that did not return in time) count as not seen: their ids
-	 * are gaps again, asked for at the next start, and none pins the position.
+	 * Events that a stop or the gate let go (queued, or in handlers that did not return in time) count as not seen:
+	 * their ids are gaps again, asked for at the next start, and none pins the position. Told more than once of an
+	 * event, it releases it once.
 	 * @param abandoned the events
 	 */
 	void abandoned(List<ArvadosEvent> abandoned) {

@@ -70,7 +70,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 					// would cut short, or the saver's, whose monitor a stop waits for.
 					ArvadosEventSubscription built = subscriptionOnceBuilt.get();
 					if (built != null) {
-						CompletableFuture.runAsync(() -> built.deposed(conflict));
+						CompletableFuture.runAsync(built.depositionOfThisRun(conflict));
 					}
 				}, this.listeners::deliver);
 		LogCatchUp catchUp = new LogCatchUp(this.logsClient, this.settings.pollLimit(), intake);

@@ -154,6 +154,47 @@ class EventDispatcherSurvivalTests {
 		assertThat(this.dispatcher.isRunning()).isTrue();
 	}
 
+	// Chaos seed -8762206603343979173: a revoke's stop waited at a closed gate (saves failing) until the lease went
+	// stale; the refused run left four events queued, and the next grant's run handed them in its new lead term,
+	// before reading them again from the saved position.
+	@Test
+	void whatARefusedRunLeftQueuedReachesNoHandlerInTheNextRunAndIsLetGo() throws Exception {
+		AtomicReference<EventDispatcher.Verdict> verdict = new AtomicReference<>(EventDispatcher.Verdict.WAIT);
+		List<Long> letGo = new CopyOnWriteArrayList<>();
+		start((event) -> {
+		}, recordingErrorHandler(), this::markHandled);
+		this.dispatcher.setGate(verdict::get, () -> {
+		});
+		this.dispatcher.setOnLetGo((events) -> events.forEach((event) -> letGo.add(event.id())));
+		offer(1);
+		offer(2);
+		offer(3);
+		CountDownLatch stopped = new CountDownLatch(1);
+		this.dispatcher.stop(stopped::countDown);
+		verdict.set(EventDispatcher.Verdict.REFUSE);
+		assertThat(stopped.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		// Queued by a producer of that run after it ended.
+		offer(4);
+		verdict.set(EventDispatcher.Verdict.HAND);
+		this.dispatcher.start();
+		offer(5);
+		await().atMost(WAIT).until(() -> this.handled.contains(5L));
+		assertThat(this.handled).containsExactly(5L);
+		assertThat(letGo).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+	}
+
+	@Test
+	void whatAStoppedRunLeftQueuedIsHandedByTheNextRun() throws Exception {
+		start((event) -> {
+		}, recordingErrorHandler(), this::markHandled);
+		CountDownLatch stopped = new CountDownLatch(1);
+		this.dispatcher.stop(stopped::countDown);
+		assertThat(stopped.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		offer(1);
+		this.dispatcher.start();
+		await().atMost(WAIT).until(() -> this.handled.contains(1L));
+	}
+
 	private void start(Consumer<ArvadosEvent> listener, EventHandlerErrorHandler errorHandler,
 			Consumer<ArvadosEvent> onHandled) {
 		ApplicationEventPublisher publisher = (event) -> listener.accept((ArvadosEvent) Published.payload(event));
