@@ -1,5 +1,6 @@
 package org.arvados.events.test.spring;
 
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -7,15 +8,15 @@ import java.util.Map;
 import org.arvados.events.test.EmbeddedArvadosCluster;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Starts a {@link FakeArvadosCluster} for one application context, supplies the starter's
@@ -77,17 +78,21 @@ record EmbeddedArvadosClusterContextCustomizer(long replayWindowSeconds, long ke
 		}
 	}
 
+	// A singleton, not a bean definition: an AOT build would have to write the cluster's address into code (and
+	// cannot write a URI), while it is another at every run; a customizer registers it again at every start, AOT
+	// or not. The static factory method is called by name (see CONNECTION_DETAILS_CLASS).
 	private static void registerConnectionDetails(ConfigurableApplicationContext context, FakeArvadosCluster cluster) {
-		if (!ClassUtils.isPresent(CONNECTION_DETAILS_CLASS, context.getClassLoader())
-				|| !(context instanceof BeanDefinitionRegistry registry)) {
+		ClassLoader classLoader = context.getClassLoader();
+		if (!ClassUtils.isPresent(CONNECTION_DETAILS_CLASS, classLoader)) {
 			return;
 		}
-		RootBeanDefinition definition = new RootBeanDefinition();
-		definition.setBeanClassName(CONNECTION_DETAILS_CLASS);
-		definition.setFactoryMethodName("of");
-		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, URI.create(cluster.endpoint()));
-		definition.getConstructorArgumentValues().addIndexedArgumentValue(1, cluster.token());
-		registry.registerBeanDefinition(CONNECTION_DETAILS_BEAN_NAME, definition);
+		Class<?> type = ClassUtils.resolveClassName(CONNECTION_DETAILS_CLASS, classLoader);
+		Method of = ReflectionUtils.findMethod(type, "of", URI.class, String.class);
+		Assert.state(of != null, () -> CONNECTION_DETAILS_CLASS + ".of(URI, String) not found");
+		ReflectionUtils.makeAccessible(of);
+		Object details = ReflectionUtils.invokeMethod(of, null, URI.create(cluster.endpoint()), cluster.token());
+		Assert.state(details != null, "No connection details made");
+		context.getBeanFactory().registerSingleton(CONNECTION_DETAILS_BEAN_NAME, details);
 	}
 
 }

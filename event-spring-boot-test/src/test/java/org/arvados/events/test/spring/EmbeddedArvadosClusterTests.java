@@ -57,7 +57,7 @@ class EmbeddedArvadosClusterTests {
 		FakeArvadosCluster started = context.getBean("fakeArvadosCluster", FakeArvadosCluster.class);
 		assertThat(context.getEnvironment().getProperty("arvados.events.endpoint")).isEqualTo(started.endpoint());
 		// Without the starter there is no ArvadosConnectionDetails type to declare a bean of.
-		assertThat(context.containsBeanDefinition(EmbeddedArvadosClusterContextCustomizer.CONNECTION_DETAILS_BEAN_NAME))
+		assertThat(context.containsBean(EmbeddedArvadosClusterContextCustomizer.CONNECTION_DETAILS_BEAN_NAME))
 			.isFalse();
 		context.close();
 		assertThat(isListening(started.endpoint())).isFalse();
