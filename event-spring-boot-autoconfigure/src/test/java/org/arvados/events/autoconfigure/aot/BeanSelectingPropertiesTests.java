@@ -43,7 +43,7 @@ class BeanSelectingPropertiesTests {
 				FailureAnalysis analysis = new AotBuildMismatchFailureAnalyzer().analyze(ex);
 				assertThat(analysis.getDescription())
 					.contains("arvados.events.checkpoint.file is set (the build had it not set)")
-					.contains("position in memory only");
+					.contains("the position kept in memory");
 				assertThat(analysis.getAction()).contains("-Dspring.aot.enabled=false")
 					.contains("spring-boot:process-aot");
 			});
