@@ -15,7 +15,9 @@ import java.lang.annotation.Target;
  * starter's own details from {@code arvados.events.*} back off. It also gets {@code arvados.events.endpoint}
  * and {@code arvados.events.token} pointing at the cluster (ahead of every other property source), and the
  * cluster itself as the bean {@code fakeArvadosCluster}, to emit events from tests. The cluster closes with
- * the context; classes with the same attributes share a cached context, and so a cluster.
+ * the context; classes with the same attributes share a cached context, and so a cluster (and every bean, such as
+ * one that records the events handled): {@link FakeArvadosCluster#reset()} heals one test's faults for the next,
+ * and {@link #isolated()} gives a class a context and a cluster of its own.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,5 +36,14 @@ public @interface EmbeddedArvadosCluster {
 
 	/** Whether the discovery document advertises the WebSocket URL. */
 	boolean advertiseWebsocket() default true;
+
+	/**
+	 * Whether this test class gets a cluster, and so an application context, of its own, instead of sharing the
+	 * cached one with every class of the same configuration. A shared context keeps its beans across classes: the
+	 * events an earlier class emitted reached its handlers, and whatever recorded them still holds them. Isolated,
+	 * a class starts from an empty log and fresh beans, at the cost of a context start (Spring caches it for the
+	 * class's nested classes and its reruns).
+	 */
+	boolean isolated() default false;
 
 }

@@ -166,6 +166,23 @@ public final class FakeArvadosCluster implements AutoCloseable {
 		this.websocket.setTokenRevoked(false);
 	}
 
+	/**
+	 * Heal every fault injected ({@link #setSilent silence}, {@link #setRefuseConnections refused handshakes}, a
+	 * {@link #revokeToken revoked token}, {@link #failListRequests failing} or {@link #delayListRequests slow} list
+	 * requests) and forget what was recorded ({@link #listRequests()}, {@link #clientMessages()},
+	 * {@link #tokensSeen()}; the counts go on). The log stays, and its ids go on growing: a client that follows
+	 * the cluster sees nothing of the reset. For tests that share a cluster (a cached Spring test context): call it
+	 * in {@code @BeforeEach} so that one test's faults do not leak into the next. A connection that went silent
+	 * stays silent, as after {@code setSilent(false)}.
+	 */
+	public void reset() {
+		this.websocket.setSilent(false);
+		this.websocket.setRefuseConnections(false);
+		this.websocket.setTokenRevoked(false);
+		this.websocket.forgetRecords();
+		this.api.reset();
+	}
+
 	/** The next {@code count} list requests answer {@code status} with an Arvados error body. */
 	public void failListRequests(int count, int status) {
 		this.api.failListRequests(count, status);

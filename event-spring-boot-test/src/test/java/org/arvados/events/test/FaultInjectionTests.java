@@ -2,6 +2,8 @@ package org.arvados.events.test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +47,39 @@ class FaultInjectionTests {
 			long delivered = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of()).id();
 			assertThat(client.awaitMessages(3).get(2)).contains("\"id\":" + delivered + ",");
 			assertThat(client.messages()).noneMatch((message) -> message.contains("\"id\":" + dropped + ","));
+		}
+	}
+
+	// A cluster shared by the tests of a cached Spring context: one test's faults must not reach the next.
+	@Test
+	void resetHealsEveryFaultAndForgetsTheRecordsButKeepsTheLog() throws Exception {
+		try (FakeArvadosCluster cluster = FakeArvadosCluster.start()) {
+			LogEntry before = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+			try (TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+				client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+			}
+			cluster.revokeToken();
+			cluster.setRefuseConnections(true);
+			cluster.setSilent(true);
+			cluster.failListRequests(5, 500);
+			cluster.delayListRequests(Duration.ofSeconds(30));
+			cluster.reset();
+			assertThat(cluster.clientMessages()).isEmpty();
+			assertThat(cluster.tokensSeen()).isEmpty();
+			HttpResponse<String> list = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(cluster.endpoint() + "/arvados/v1/logs"))
+					.header("Authorization", "Bearer " + cluster.token())
+					.timeout(Duration.ofSeconds(10))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(list.statusCode()).isEqualTo(200);
+			assertThat(list.body()).contains("\"id\":" + before.id());
+			assertThat(cluster.listRequests()).hasSize(1);
+			try (TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
+				client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
+				LogEntry after = cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+				assertThat(after.id()).isGreaterThan(before.id());
+				assertThat(client.awaitMessages(2).get(1)).contains("\"id\":" + after.id() + ",");
+			}
 		}
 	}
 

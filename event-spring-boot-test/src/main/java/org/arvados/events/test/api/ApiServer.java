@@ -147,6 +147,14 @@ public final class ApiServer implements AutoCloseable {
 		this.listDelayMillis = millis;
 	}
 
+	/** Heal the faults injected here and forget the requests recorded (counts go on). */
+	public void reset() {
+		this.tokenRevoked.set(false);
+		this.failuresLeft.set(0);
+		this.listDelayMillis = 0;
+		this.listRequests.clear();
+	}
+
 	/** The query parameters of every list request so far, failed ones included, in order. */
 	public List<Map<String, String>> listRequests() {
 		return List.copyOf(this.listRequests);

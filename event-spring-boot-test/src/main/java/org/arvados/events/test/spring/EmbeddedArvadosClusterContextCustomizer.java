@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.arvados.events.test.EmbeddedArvadosCluster;
 import org.arvados.events.test.FakeArvadosCluster;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,9 +31,12 @@ import org.springframework.util.ReflectionUtils;
  * @param keepaliveMillis see {@link EmbeddedArvadosCluster#keepaliveMillis()}
  * @param clientQueueCapacity see {@link EmbeddedArvadosCluster#clientQueueCapacity()}
  * @param advertiseWebsocket see {@link EmbeddedArvadosCluster#advertiseWebsocket()}
+ * @param isolatedFor the test class that has a cluster of its own ({@link EmbeddedArvadosCluster#isolated()}),
+ * which makes the customizer, and so the cached context, its own; {@code null} when shared
  */
 record EmbeddedArvadosClusterContextCustomizer(long replayWindowSeconds, long keepaliveMillis,
-		int clientQueueCapacity, boolean advertiseWebsocket) implements ContextCustomizer {
+		int clientQueueCapacity, boolean advertiseWebsocket, @Nullable Class<?> isolatedFor)
+		implements ContextCustomizer {
 
 	static final String BEAN_NAME = "fakeArvadosCluster";
 
@@ -45,9 +49,9 @@ record EmbeddedArvadosClusterContextCustomizer(long replayWindowSeconds, long ke
 	// method, and only when the starter is on the class path.
 	static final String CONNECTION_DETAILS_CLASS = "org.arvados.events.autoconfigure.ArvadosConnectionDetails";
 
-	EmbeddedArvadosClusterContextCustomizer(EmbeddedArvadosCluster annotation) {
+	EmbeddedArvadosClusterContextCustomizer(EmbeddedArvadosCluster annotation, Class<?> testClass) {
 		this(annotation.replayWindowSeconds(), annotation.keepaliveMillis(), annotation.clientQueueCapacity(),
-				annotation.advertiseWebsocket());
+				annotation.advertiseWebsocket(), annotation.isolated() ? testClass : null);
 	}
 
 	@Override

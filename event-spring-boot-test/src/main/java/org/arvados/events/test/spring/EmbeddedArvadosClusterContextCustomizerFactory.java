@@ -20,7 +20,7 @@ public final class EmbeddedArvadosClusterContextCustomizerFactory implements Con
 			List<ContextConfigurationAttributes> configAttributes) {
 		EmbeddedArvadosCluster annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				EmbeddedArvadosCluster.class);
-		return (annotation != null) ? new EmbeddedArvadosClusterContextCustomizer(annotation) : null;
+		return (annotation != null) ? new EmbeddedArvadosClusterContextCustomizer(annotation, testClass) : null;
 	}
 
 }

@@ -204,6 +204,12 @@ final class ArvadosWebSocketServer extends WebSocketServer {
 		return copy(this.tokens);
 	}
 
+	/** Forget the tokens and client messages recorded (counts go on). */
+	void forgetRecords() {
+		this.tokens.clear();
+		this.clientMessages.clear();
+	}
+
 	List<String> clientMessages() {
 		return copy(this.clientMessages);
 	}

@@ -140,6 +140,11 @@ public final class WebSocketEndpoint implements AutoCloseable {
 		return this.server.tokens();
 	}
 
+	/** Forget the client messages and tokens recorded so far. */
+	public void forgetRecords() {
+		this.server.forgetRecords();
+	}
+
 	/**
 	 * What each recent connection did, step by step with times: frames received, handled, queued, handed to
 	 * Java-WebSocket and written to the socket, and closes. For the report of a test that timed out.

@@ -49,10 +49,29 @@ class EmbeddedArvadosClusterTests {
 		assertThat(factory.createContextCustomizer(Empty.class, List.of())).isNull();
 	}
 
+	// A shared context keeps its beans (and what they recorded) across classes; an isolated class gets its own.
+	@Test
+	void anIsolatedClassHasAContextOfItsOwn() {
+		EmbeddedArvadosClusterContextCustomizerFactory factory = new EmbeddedArvadosClusterContextCustomizerFactory();
+		assertThat(factory.createContextCustomizer(Isolated.class, List.of()))
+			.isNotEqualTo(factory.createContextCustomizer(AlsoIsolated.class, List.of()))
+			.isEqualTo(factory.createContextCustomizer(Isolated.class, List.of()));
+	}
+
+	@EmbeddedArvadosCluster(isolated = true)
+	static class Isolated {
+
+	}
+
+	@EmbeddedArvadosCluster(isolated = true)
+	static class AlsoIsolated {
+
+	}
+
 	@Test
 	void clusterClosesWithTheContext() {
 		GenericApplicationContext context = new GenericApplicationContext();
-		new EmbeddedArvadosClusterContextCustomizer(600, 60_000, 64, true).customizeContext(context, null);
+		new EmbeddedArvadosClusterContextCustomizer(600, 60_000, 64, true, null).customizeContext(context, null);
 		context.refresh();
 		FakeArvadosCluster started = context.getBean("fakeArvadosCluster", FakeArvadosCluster.class);
 		assertThat(context.getEnvironment().getProperty("arvados.events.endpoint")).isEqualTo(started.endpoint());
