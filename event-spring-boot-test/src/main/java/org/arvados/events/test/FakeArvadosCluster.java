@@ -171,12 +171,13 @@ public final class FakeArvadosCluster implements AutoCloseable {
 	 * {@link #revokeToken revoked token}, {@link #failListRequests failing} or {@link #delayListRequests slow} list
 	 * requests) and forget what was recorded ({@link #listRequests()}, {@link #clientMessages()},
 	 * {@link #tokensSeen()}; the counts go on). The log stays, and its ids go on growing: a client that follows
-	 * the cluster sees nothing of the reset. For tests that share a cluster (a cached Spring test context): call it
-	 * in {@code @BeforeEach} so that one test's faults do not leak into the next. A connection that went silent
-	 * stays silent, as after {@code setSilent(false)}.
+	 * the cluster sees nothing of the reset, but for a connection that went silent: that one is dropped (without a
+	 * close frame), since it would write nothing more, and the client connects again. For tests that share a
+	 * cluster (a cached Spring test context): call it in {@code @BeforeEach} so that one test's faults do not leak
+	 * into the next.
 	 */
 	public void reset() {
-		this.websocket.setSilent(false);
+		this.websocket.endSilence();
 		this.websocket.setRefuseConnections(false);
 		this.websocket.setTokenRevoked(false);
 		this.websocket.forgetRecords();

@@ -58,12 +58,18 @@ class FaultInjectionTests {
 			try (TestWebSocketClient client = TestWebSocketClient.connect(cluster)) {
 				client.send("{\"method\":\"subscribe\"}").awaitMessages(1);
 			}
+			TestWebSocketClient silenced = TestWebSocketClient.connect(cluster);
+			silenced.send("{\"method\":\"subscribe\"}").awaitMessages(1);
 			cluster.revokeToken();
 			cluster.setRefuseConnections(true);
 			cluster.setSilent(true);
+			cluster.emit("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
 			cluster.failListRequests(5, 500);
 			cluster.delayListRequests(Duration.ofSeconds(30));
 			cluster.reset();
+			// Silenced for good, it would hold its client until a heartbeat timeout: dropped, the client reconnects.
+			assertThat(silenced.closeCode.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1006);
+			silenced.close();
 			assertThat(cluster.clientMessages()).isEmpty();
 			assertThat(cluster.tokensSeen()).isEmpty();
 			HttpResponse<String> list = HttpClient.newHttpClient()

@@ -103,6 +103,16 @@ final class ClientConnection {
 	}
 
 	/** Queues a test frame like any other reply. */
+	/** Whether it went silent (see {@link WebSocketEndpoint#setSilent}): it writes nothing more, for good. */
+	boolean isHalfOpen() {
+		return this.outbound.isHalfOpen();
+	}
+
+	/** Closes the socket without a close frame. */
+	void drop() {
+		this.socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the fake cluster");
+	}
+
 	void sendRaw(String frame) {
 		if (this.socket.isOpen() && !this.outbound.offer(OutgoingFrame.text(frame))) {
 			overflow();

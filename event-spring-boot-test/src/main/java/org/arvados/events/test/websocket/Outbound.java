@@ -133,7 +133,7 @@ final class Outbound {
 
 	// Once silent, always silent: a half-open socket does not come back, and TCP never loses frames
 	// in the middle of a stream that goes on. Only connections opened after the silence work again.
-	private boolean isHalfOpen() {
+	boolean isHalfOpen() {
 		if (!this.halfOpen && this.silent.getAsBoolean()) {
 			this.halfOpen = true;
 		}

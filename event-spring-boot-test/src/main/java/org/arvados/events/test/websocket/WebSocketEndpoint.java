@@ -140,6 +140,19 @@ public final class WebSocketEndpoint implements AutoCloseable {
 		return this.server.tokens();
 	}
 
+	/**
+	 * Ends the silence, dropping the connections it made half-open (every one open while it lasts, and those that
+	 * went silent before): they would write nothing more, for good.
+	 */
+	public void endSilence() {
+		if (this.silent.getAndSet(false)) {
+			dropConnections();
+		}
+		else {
+			this.server.connections().stream().filter(ClientConnection::isHalfOpen).forEach(ClientConnection::drop);
+		}
+	}
+
 	/** Forget the client messages and tokens recorded so far. */
 	public void forgetRecords() {
 		this.server.forgetRecords();
