@@ -5,15 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.arvados.events.ArvadosEvent;
-import org.arvados.events.checkpoint.Checkpoint;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventDispatcher;
 import org.arvados.events.filter.EventFilter;
@@ -22,7 +18,6 @@ import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.arvados.events.lifecycle.SubscriptionStartedEvent;
-import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.arvados.events.pull.ArvadosEventListeners;
 import org.jspecify.annotations.Nullable;
 
@@ -61,7 +56,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 
 	private final StreamMachine machine;
 
-	private final Duration stopTimeout;
+	private final DrainingStop drainingStop;
 
 	private final ArvadosEventListeners listeners;
 
@@ -90,7 +85,7 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		this.filters = filters;
 		this.status = status;
 		this.machine = machine;
-		this.stopTimeout = stopTimeout;
+		this.drainingStop = new DrainingStop(settings, intake, status, stopTimeout);
 		this.listeners = listeners;
 		status.source(this);
 	}
@@ -136,43 +131,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 			this.running = false;
 			this.paused = false;
 			this.machine.stop();
-			long deadline = System.nanoTime() + this.stopTimeout.toNanos();
-			AtomicBoolean done = new AtomicBoolean();
-			Runnable finish = () -> {
-				if (done.compareAndSet(false, true)) {
-					stopped(deadline);
-					callback.run();
-				}
-			};
-			EventDispatcher.Stopping stopping = this.intake.dispatcher().stop(finish);
-			// Bounded: a handler that does not return must not hold the shutdown past its timeout. What the stop lets
-			// go is not handled: its ids are gaps again for the next start, and nothing pins the position.
-			CompletableFuture.delayedExecutor(this.stopTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-				if (!done.get()) {
-					List<ArvadosEvent> abandoned = this.intake.abandon(stopping::abandon);
-					logger.warn("The Arvados event handlers did not finish within " + this.stopTimeout.toMillis()
-							+ " ms of the stop; " + abandoned.size() + " event(s) queued or in their handlers are let "
-							+ "go, and the next start reads them again");
-					finish.run();
-				}
-			});
+			this.drainingStop.begin(this, callback);
 		}
-	}
-
-	// The last save gets what is left of the stop's time, and at least a twentieth of it: a drain that took it all
-	// must not leave the save none.
-	private void stopped(long deadline) {
-		Duration budget = Duration.ofNanos(Math.max(deadline - System.nanoTime(), this.stopTimeout.toNanos() / 20));
-		Checkpoint saved = this.intake.saveCheckpoint(budget);
-		SubscriptionState state = state();
-		long resumesAfter = (saved != null) ? saved.lowWaterMark() : state.lowWaterMark();
-		String unsaved = (saved != null && saved.lowWaterMark() != state.lowWaterMark())
-				? " (the last save; the position in memory, after id " + state.lowWaterMark() + ", could not be saved)"
-				: "";
-		logger.info("Stopped following Arvados events from " + this.settings.endpoint() + " at id "
-				+ state.highestId() + " (the highest read); the next start resumes after id " + resumesAfter
-				+ unsaved);
-		this.status.publish(new SubscriptionStoppedEvent(this, resumesAfter));
 	}
 
 	/**
