@@ -17,7 +17,7 @@ import org.arvados.events.worker.History.Handled;
 import org.arvados.events.worker.History.RoleChange;
 
 /**
- * Judges a chaos run's {@link History} against what the README promises of several instances:
+ * Judges a chaos run's {@link History} against what docs/restarts-and-several-instances.md promises of several instances:
  * <ol>
  * <li>every committed id was handled, by someone;</li>
  * <li>an id is handled again only across a crash or a pause (a kill or a SIGSTOP of the instance that handled it

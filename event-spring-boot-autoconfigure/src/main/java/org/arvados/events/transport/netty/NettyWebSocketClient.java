@@ -41,7 +41,7 @@ import org.springframework.web.socket.client.AbstractWebSocketClient;
  * for {@code arvados.events.websocket.client=netty}. Spring has a servlet-stack client only for JSR-356 containers
  * (and a reactive one for Reactor Netty, which the starter's handlers do not speak); this one is written by hand
  * because Netty with BoringSSL ({@code netty-tcnative-boringssl-static}) reads TLS events with the shortest tail
- * measured (see the README's benchmarks).
+ * measured (see benchmarks/README.md).
  * <p>
  * Each connection has its own event-loop thread: a handler that blocks it (back-pressure) holds back that connection
  * alone. Frames are read as they arrive ({@link StreamingFrameDecoder}): a handler that
