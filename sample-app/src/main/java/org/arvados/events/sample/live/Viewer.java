@@ -2,7 +2,6 @@ package org.arvados.events.sample.live;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,9 +9,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.sample.live.Messages.Dropped;
+import org.arvados.events.sample.live.Messages.Row;
+import org.arvados.events.sample.live.Messages.State;
 import org.arvados.events.sample.live.StreamChanges.Change;
 import org.arvados.events.subscription.SubscriptionState;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,60 +182,6 @@ final class Viewer implements Runnable {
 	@Override
 	public String toString() {
 		return this.name;
-	}
-
-	/**
-	 * An {@code arvados} message: the columns of the page's table.
-	 *
-	 * @param id the event id
-	 * @param type its event type
-	 * @param kind the object's kind
-	 * @param objectUuid the object's UUID
-	 * @param at when it happened, ISO-8601, or {@code null} if the server did not say
-	 */
-	record Row(long id, String type, String kind, String objectUuid, @Nullable String at) {
-
-		static Row of(ArvadosEvent event) {
-			return new Row(event.id(), event.eventType(), event.objectKind(), event.objectUuid(),
-					(event.eventAt() != null) ? event.eventAt().toString() : null);
-		}
-
-	}
-
-	/**
-	 * A {@code state} message.
-	 *
-	 * @param phase the phase, e.g. {@code LIVE}, {@code POLLING}, {@code BACKING_OFF}
-	 * @param mode the transport, {@code WEBSOCKET} or {@code POLLING}
-	 * @param flowing whether events flow in this phase
-	 * @param reconnects connection attempts after the first, since the start
-	 * @param reason why events do not flow, or {@code null}
-	 * @param cause why, in words, or {@code null}
-	 * @param at when the stream entered the phase (for the first message: when it was read)
-	 */
-	record State(String phase, String mode, boolean flowing, long reconnects, @Nullable String reason,
-			@Nullable String cause, String at) {
-
-		static State of(SubscriptionState state) {
-			boolean flowing = state.phase().isFlowing();
-			return new State(state.phase().name(), state.mode().name(), flowing, state.counts().reconnects(),
-					(state.reason() != null) ? state.reason().name() : null, flowing ? null : state.lastError(),
-					Instant.now().toString());
-		}
-
-		static State of(Change change, long reconnects) {
-			return new State(change.phase().name(), change.mode().name(), change.phase().isFlowing(), reconnects,
-					(change.reason() != null) ? change.reason().name() : null, change.cause(), change.at().toString());
-		}
-
-	}
-
-	/**
-	 * A {@code dropped} message.
-	 *
-	 * @param dropped how many events this browser missed because it fell behind, since it connected
-	 */
-	record Dropped(long dropped) {
 	}
 
 }
