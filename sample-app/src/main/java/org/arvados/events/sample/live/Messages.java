@@ -1,6 +1,7 @@
 package org.arvados.events.sample.live;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.sample.live.StreamChanges.Change;
@@ -35,7 +36,43 @@ final class Messages {
 	}
 
 	/**
-	 * A {@code state} message.
+	 * A {@code history} message, the first a page gets: the stream's phase changes since the application started,
+	 * so that a page that connects late still sees how the stream got where it is.
+	 *
+	 * @param changes the last {@value StreamChanges#KEPT} at most, oldest first
+	 * @param forgotten how many came before those and are no longer kept
+	 */
+	record History(List<Step> changes, long forgotten) {
+
+		static History of(StreamChanges.History history) {
+			return new History(history.changes().stream().map(Step::of).toList(), history.forgotten());
+		}
+
+	}
+
+	/**
+	 * One change of phase in a {@code history} message.
+	 *
+	 * @param number its place since the start, from 1
+	 * @param phase the phase entered
+	 * @param mode the transport in use or being tried
+	 * @param flowing whether events flow in this phase
+	 * @param reason why events do not flow, or {@code null}
+	 * @param cause why, in words, or {@code null}
+	 * @param at when, ISO-8601
+	 */
+	record Step(long number, String phase, String mode, boolean flowing, @Nullable String reason,
+			@Nullable String cause, String at) {
+
+		static Step of(Change change) {
+			return new Step(change.number(), change.phase().name(), change.mode().name(), change.phase().isFlowing(),
+					(change.reason() != null) ? change.reason().name() : null, change.cause(), change.at().toString());
+		}
+
+	}
+
+	/**
+	 * A {@code state} message: the stream as it is when the page connects, then at each change of phase.
 	 *
 	 * @param phase the phase, e.g. {@code LIVE}, {@code POLLING}, {@code BACKING_OFF}
 	 * @param mode the transport, {@code WEBSOCKET} or {@code POLLING}
@@ -44,20 +81,22 @@ final class Messages {
 	 * @param reason why events do not flow, or {@code null}
 	 * @param cause why, in words, or {@code null}
 	 * @param at when the stream entered the phase (for the first message: when it was read)
+	 * @param number the change's number, as in {@link Step}; 0 for the first message, which is no change
 	 */
 	record State(String phase, String mode, boolean flowing, long reconnects, @Nullable String reason,
-			@Nullable String cause, String at) {
+			@Nullable String cause, String at, long number) {
 
 		static State of(SubscriptionState state) {
 			boolean flowing = state.phase().isFlowing();
 			return new State(state.phase().name(), state.mode().name(), flowing, state.counts().reconnects(),
 					(state.reason() != null) ? state.reason().name() : null, flowing ? null : state.lastError(),
-					Instant.now().toString());
+					Instant.now().toString(), 0);
 		}
 
 		static State of(Change change, long reconnects) {
-			return new State(change.phase().name(), change.mode().name(), change.phase().isFlowing(), reconnects,
-					(change.reason() != null) ? change.reason().name() : null, change.cause(), change.at().toString());
+			Step step = Step.of(change);
+			return new State(step.phase(), step.mode(), step.flowing(), reconnects, step.reason(), step.cause(),
+					step.at(), step.number());
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.sample.live.Messages.Dropped;
+import org.arvados.events.sample.live.Messages.History;
 import org.arvados.events.sample.live.Messages.Row;
 import org.arvados.events.sample.live.Messages.State;
 import org.arvados.events.sample.live.StreamChanges.Change;
@@ -22,11 +23,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One browser on the live page and the thread that sends to it: every tick, what it has not seen of the page's
- * {@link LiveEvents}, then a sleep. Sends {@code state} (the stream's phase, transport and reconnect count, first
- * as it is, then each change), {@code arvados} (an event) and {@code dropped} (how many events this browser missed
- * because it fell behind). A write to a browser that does not read blocks this thread only, until the server's
- * write timeout fails it; meanwhile the ring moves on and what it passes is counted as dropped. Once the connection
- * completes, times out or fails, or the application stops, the thread ends: nothing of the browser stays behind.
+ * {@link LiveEvents}, then a sleep. Sends {@code history} (the stream's phase changes since the start, once),
+ * {@code state} (the stream's phase, transport and reconnect count, first as it is, then each change),
+ * {@code arvados} (an event) and {@code dropped} (how many events this browser missed because it fell behind). A
+ * write to a browser that does not read blocks this thread only, until the server's write timeout fails it;
+ * meanwhile the ring moves on and what it passes is counted as dropped. Once the connection completes, times out or
+ * fails, or the application stops, the thread ends: nothing of the browser stays behind.
  */
 final class Viewer implements Runnable {
 
@@ -158,8 +160,11 @@ final class Viewer implements Runnable {
 
 	private void sendState() throws IOException {
 		if (this.changeSeen < 0) {
-			// The first tick: the stream as it is. Changes recorded from here on follow; one may repeat it.
-			this.changeSeen = this.changes.last();
+			// The first tick: how the stream got here, then the stream as it is. Changes recorded from here on
+			// follow; one may repeat the state.
+			StreamChanges.History history = this.changes.history();
+			this.changeSeen = history.last();
+			send("history", History.of(history));
 			send("state", State.of(this.state.get()));
 			return;
 		}
