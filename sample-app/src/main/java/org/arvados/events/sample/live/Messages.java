@@ -1,5 +1,6 @@
 package org.arvados.events.sample.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code /stream} sends the live page, one record per kind of message, each written as the JSON of its
- * {@code data} line: the page's side of the protocol in one place.
+ * {@code data} line: the page's side of the protocol in one place. The {@code rates} message is
+ * {@link EventRates.Window}.
  */
 final class Messages {
 
@@ -97,6 +99,32 @@ final class Messages {
 			Step step = Step.of(change);
 			return new State(step.phase(), step.mode(), step.flowing(), reconnects, step.reason(), step.cause(),
 					step.at(), step.number());
+		}
+
+	}
+
+	/**
+	 * A {@code lag} message, once a second: how far behind the handlers are, and how long ago the last event
+	 * happened.
+	 *
+	 * @param lag milliseconds since the {@code event_at} of the oldest event not handled yet, as the
+	 * {@code arvados.events.lag} meter; 0 when none waits
+	 * @param lastEventId the last event handled, or {@code null} before any
+	 * @param lastEventAt when it happened on the cluster, ISO-8601, or {@code null}
+	 * @param sinceLastEvent milliseconds since then, or {@code null}
+	 */
+	record Lag(long lag, @Nullable Long lastEventId, @Nullable String lastEventAt, @Nullable Long sinceLastEvent) {
+
+		// A cluster clock ahead of ours is no lag, nor an event from the future.
+		static Lag of(@Nullable Instant oldestUnhandled, SubscriptionState state, Instant now) {
+			long lag = (oldestUnhandled != null) ? Math.max(0, Duration.between(oldestUnhandled, now).toMillis()) : 0;
+			SubscriptionState.LastEvent last = state.lastEvent();
+			if (last == null) {
+				return new Lag(lag, null, null, null);
+			}
+			Instant at = last.eventAt();
+			return new Lag(lag, last.id(), (at != null) ? at.toString() : null,
+					(at != null) ? Math.max(0, Duration.between(at, now).toMillis()) : null);
 		}
 
 	}

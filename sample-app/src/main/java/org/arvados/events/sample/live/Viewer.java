@@ -2,19 +2,20 @@ package org.arvados.events.sample.live;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.sample.live.Messages.Dropped;
 import org.arvados.events.sample.live.Messages.History;
+import org.arvados.events.sample.live.Messages.Lag;
 import org.arvados.events.sample.live.Messages.Row;
 import org.arvados.events.sample.live.Messages.State;
 import org.arvados.events.sample.live.StreamChanges.Change;
-import org.arvados.events.subscription.SubscriptionState;
+import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * One browser on the live page and the thread that sends to it: every tick, what it has not seen of the page's
  * {@link LiveEvents}, then a sleep. Sends {@code history} (the stream's phase changes since the start, once),
  * {@code state} (the stream's phase, transport and reconnect count, first as it is, then each change),
- * {@code arvados} (an event) and {@code dropped} (how many events this browser missed because it fell behind). A
+ * {@code arvados} (an event), {@code rates} and {@code lag} (once a second: the events per second by type over
+ * the last minutes, the handlers' lag and the last event) and {@code dropped} (how many events this browser missed
+ * because it fell behind). A
  * write to a browser that does not read blocks this thread only, until the server's write timeout fails it;
  * meanwhile the ring moves on and what it passes is counted as dropped. Once the connection completes, times out or
  * fails, or the application stops, the thread ends: nothing of the browser stays behind.
@@ -45,7 +48,9 @@ final class Viewer implements Runnable {
 
 	private final StreamChanges changes;
 
-	private final Supplier<SubscriptionState> state;
+	private final EventRates rates;
+
+	private final ArvadosEventSubscription subscription;
 
 	private final Duration tick;
 
@@ -65,15 +70,19 @@ final class Viewer implements Runnable {
 
 	private long droppedSent;
 
+	// The last second whose rates this browser has, 0 for none.
+	private long ratesSent;
+
 	private long lastWrite = System.nanoTime();
 
-	Viewer(String name, SseEmitter emitter, LiveEvents events, StreamChanges changes,
-			Supplier<SubscriptionState> state, Duration tick, Consumer<Viewer> onEnd) {
+	Viewer(String name, SseEmitter emitter, LiveEvents events, StreamChanges changes, EventRates rates,
+			ArvadosEventSubscription subscription, Duration tick, Consumer<Viewer> onEnd) {
 		this.name = name;
 		this.emitter = emitter;
 		this.events = events;
 		this.changes = changes;
-		this.state = state;
+		this.rates = rates;
+		this.subscription = subscription;
 		this.tick = tick;
 		this.onEnd = onEnd;
 		// From now on: a new browser gets the events that come after it, as EventSource expects.
@@ -147,6 +156,7 @@ final class Viewer implements Runnable {
 		for (ArvadosEvent event : batch.events()) {
 			send("arvados", Row.of(event));
 		}
+		sendRatesAndLag();
 		long dropped = dropped();
 		if (dropped != this.droppedSent) {
 			send("dropped", new Dropped(dropped));
@@ -158,6 +168,17 @@ final class Viewer implements Runnable {
 		}
 	}
 
+	// Once a second, when a second is over: its counts, and the lag and last event as they are now.
+	private void sendRatesAndLag() throws IOException {
+		EventRates.Window window = this.rates.since(this.ratesSent);
+		if (window.to() < window.from()) {
+			return;
+		}
+		send("rates", window);
+		this.ratesSent = window.to();
+		send("lag", Lag.of(this.subscription.oldestUnhandledEventAt(), this.subscription.state(), Instant.now()));
+	}
+
 	private void sendState() throws IOException {
 		if (this.changeSeen < 0) {
 			// The first tick: how the stream got here, then the stream as it is. Changes recorded from here on
@@ -165,12 +186,12 @@ final class Viewer implements Runnable {
 			StreamChanges.History history = this.changes.history();
 			this.changeSeen = history.last();
 			send("history", History.of(history));
-			send("state", State.of(this.state.get()));
+			send("state", State.of(this.subscription.state()));
 			return;
 		}
 		List<Change> news = this.changes.since(this.changeSeen);
 		if (!news.isEmpty()) {
-			long reconnects = this.state.get().counts().reconnects();
+			long reconnects = this.subscription.state().counts().reconnects();
 			for (Change change : news) {
 				// The count went up before the stream entered BACKING_OFF, so each failure's change carries it.
 				send("state", State.of(change, reconnects));

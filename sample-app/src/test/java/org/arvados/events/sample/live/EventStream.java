@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -81,13 +82,19 @@ final class EventStream {
 
 	/** The data of the first message of this name, if one arrived. */
 	Optional<String> data(String name) {
+		return all(name).stream().findFirst();
+	}
+
+	/** The data of every message of this name that arrived, in order. */
+	List<String> all(String name) {
 		List<String> seen = List.copyOf(this.lines);
+		List<String> data = new ArrayList<>();
 		for (int i = 0; i + 1 < seen.size(); i++) {
 			if (seen.get(i).equals("event:" + name) && seen.get(i + 1).startsWith("data:")) {
-				return Optional.of(seen.get(i + 1).substring("data:".length()));
+				data.add(seen.get(i + 1).substring("data:".length()));
 			}
 		}
-		return Optional.empty();
+		return data;
 	}
 
 	void close() {

@@ -87,6 +87,18 @@ class LiveStreamTests {
 	}
 
 	@Test
+	void sendsTheEventsPerSecondByTypeAndTheLagOnceASecond() throws Exception {
+		EventStream stream = open();
+		await().atMost(WAIT).until(() -> stream.has("state", "\"phase\":\"LIVE\""));
+		LogEntry event = this.cluster.emit("rates-check", FakeArvadosCluster.uuid("4zz18"), Map.of());
+		await().atMost(WAIT).until(() -> stream.has("rates", "\"rates-check\":[", "\"from\":", "\"to\":"));
+		// The lag and the last event handled: this one, or one the demo stream emitted after it.
+		await().atMost(WAIT).until(() -> stream.all("lag").stream().map(JSON::readTree).anyMatch((lag) ->
+				lag.path("lag").isNumber() && lag.path("lastEventId").asLong() >= event.id()
+						&& lag.path("sinceLastEvent").isNumber()));
+	}
+
+	@Test
 	void saysHowManyEventsABrowserThatFellBehindMissed() throws Exception {
 		EventStream stream = open();
 		await().atMost(WAIT).until(() -> stream.has("state", "\"phase\":\"LIVE\""));
