@@ -62,6 +62,17 @@ class LiveEvents implements SmartLifecycle {
 		return new Batch(events, first - seen - 1, this.last);
 	}
 
+	/** The event of this id, while it is in the ring. */
+	synchronized @Nullable ArvadosEvent find(long id) {
+		for (long number = this.last; number > Math.max(0, this.last - this.ring.length); number--) {
+			ArvadosEvent event = this.ring[slot(number)];
+			if (event.id() == id) {
+				return event;
+			}
+		}
+		return null;
+	}
+
 	/** How many of the events numbered above {@code seen} have left the ring. */
 	synchronized long gone(long seen) {
 		return Math.max(0, this.last - this.ring.length - seen);

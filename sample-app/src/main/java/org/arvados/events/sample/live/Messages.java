@@ -130,6 +130,36 @@ final class Messages {
 	}
 
 	/**
+	 * The answer to {@code GET /stream/events/{id}}: the event's JSON as the starter received it, which is the
+	 * cluster's text, so the page shows it as text. Cut after {@value #LIMIT} characters, so that one click never
+	 * makes the server send, nor the browser lay out, the megabytes an event may be.
+	 *
+	 * @param id the event id
+	 * @param json the JSON, whole or cut
+	 * @param length the whole JSON's length, in characters
+	 * @param truncated whether {@code json} is cut
+	 */
+	record EventJson(long id, String json, int length, boolean truncated) {
+
+		static final int LIMIT = 256 * 1024;
+
+		static EventJson of(ArvadosEvent event) {
+			return of(event, LIMIT);
+		}
+
+		static EventJson of(ArvadosEvent event, int limit) {
+			String json = event.json();
+			if (json.length() <= limit) {
+				return new EventJson(event.id(), json, json.length(), false);
+			}
+			// Never half a surrogate pair: it would not encode.
+			int end = Character.isHighSurrogate(json.charAt(limit - 1)) ? limit - 1 : limit;
+			return new EventJson(event.id(), json.substring(0, end), json.length(), true);
+		}
+
+	}
+
+	/**
 	 * A {@code dropped} message.
 	 *
 	 * @param dropped how many events this browser missed because it fell behind, since it connected

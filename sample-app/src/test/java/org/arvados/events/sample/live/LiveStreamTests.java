@@ -1,6 +1,10 @@
 package org.arvados.events.sample.live;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +100,14 @@ class LiveStreamTests {
 		await().atMost(WAIT).until(() -> stream.all("lag").stream().map(JSON::readTree).anyMatch((lag) ->
 				lag.path("lag").isNumber() && lag.path("lastEventId").asLong() >= event.id()
 						&& lag.path("sinceLastEvent").isNumber()));
+	}
+
+	@Test
+	void anEventThePageNoLongerHoldsIsNotFound() throws Exception {
+		URI never = URI.create("http://127.0.0.1:" + this.port + "/stream/events/999999999");
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(never).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(404);
 	}
 
 	@Test
