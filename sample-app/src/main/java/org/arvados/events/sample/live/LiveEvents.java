@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * The events for the live page: one pull listener, whatever the number of browsers, so that the dispatching thread
  * offers each event once and goes on; a thread of its own moves them into a ring of the last
  * {@code sample.live.capacity}, numbered, which each browser's sender reads at its own pace without taking anything
- * away. A browser that falls more than the ring behind misses the oldest, and is told how many.
+ * away. A browser that falls more than the ring behind misses the oldest, and is told how many. The same thread
+ * counts them in {@link EventRates} for the page's chart.
  */
 @Component
 @ConditionalOnProperty(name = "sample.live.enabled", matchIfMissing = true)
@@ -29,16 +30,20 @@ class LiveEvents implements SmartLifecycle {
 
 	private final ArvadosEvent[] ring;
 
+	private final EventRates rates;
+
 	// Guarded by this, as the ring: the number of the latest event, 0 before any.
 	private long last;
 
 	private volatile @Nullable PullListener handOff;
 
-	LiveEvents(ArvadosEventListeners listeners, @Value("${sample.live.capacity:100}") int capacity) {
+	LiveEvents(ArvadosEventListeners listeners, EventRates rates,
+			@Value("${sample.live.capacity:100}") int capacity) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("sample.live.capacity must be at least 1, not " + capacity);
 		}
 		this.listeners = listeners;
+		this.rates = rates;
 		this.ring = new ArvadosEvent[capacity];
 	}
 
@@ -55,6 +60,17 @@ class LiveEvents implements SmartLifecycle {
 			events.add(this.ring[slot(number)]);
 		}
 		return new Batch(events, first - seen - 1, this.last);
+	}
+
+	/** The event of this id, while it is in the ring. */
+	synchronized @Nullable ArvadosEvent find(long id) {
+		for (long number = this.last; number > Math.max(0, this.last - this.ring.length); number--) {
+			ArvadosEvent event = this.ring[slot(number)];
+			if (event.id() == id) {
+				return event;
+			}
+		}
+		return null;
 	}
 
 	/** How many of the events numbered above {@code seen} have left the ring. */
@@ -96,7 +112,9 @@ class LiveEvents implements SmartLifecycle {
 	private void feed(PullListener events) {
 		try {
 			while (true) {
-				add(events.take());
+				ArvadosEvent event = events.take();
+				add(event);
+				this.rates.add(event.eventType());
 			}
 		}
 		catch (PullListenerClosedException ex) {

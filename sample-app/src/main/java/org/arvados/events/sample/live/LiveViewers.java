@@ -47,6 +47,8 @@ class LiveViewers implements SmartLifecycle {
 
 	private final StreamChanges changes;
 
+	private final EventRates rates;
+
 	private final int maxViewers;
 
 	// A place is taken before a browser's thread starts and given back when that thread is done with it, not when
@@ -59,7 +61,7 @@ class LiveViewers implements SmartLifecycle {
 
 	private volatile @Nullable ExecutorService senders;
 
-	LiveViewers(LiveEvents events, ArvadosEventSubscription subscription, StreamChanges changes,
+	LiveViewers(LiveEvents events, ArvadosEventSubscription subscription, StreamChanges changes, EventRates rates,
 			@Value("${sample.live.max-viewers:100}") int maxViewers) {
 		if (maxViewers < 1) {
 			throw new IllegalArgumentException("sample.live.max-viewers must be at least 1, not " + maxViewers);
@@ -67,6 +69,7 @@ class LiveViewers implements SmartLifecycle {
 		this.events = events;
 		this.subscription = subscription;
 		this.changes = changes;
+		this.rates = rates;
 		this.maxViewers = maxViewers;
 		this.places = new Semaphore(maxViewers);
 	}
@@ -85,7 +88,7 @@ class LiveViewers implements SmartLifecycle {
 		}
 		SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());
 		Viewer viewer = new Viewer("live-page-viewer-" + this.opened.incrementAndGet(), emitter, this.events,
-				this.changes, this.subscription::state, TICK, this::left);
+				this.changes, this.rates, this.subscription, TICK, this::left);
 		this.open.add(viewer);
 		try {
 			viewer.start(threads);

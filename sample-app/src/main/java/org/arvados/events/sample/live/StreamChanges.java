@@ -17,15 +17,18 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The stream's last phase changes, numbered, for each browser's pump to read at its own pace. The subscription
- * publishes them on its own thread, so the listener only records: writing to a browser from there would let a
- * slow one hold up the stream.
+ * The stream's phase changes since the application started, numbered, the last {@value #KEPT}: a page that
+ * connects late is sent them all first, then reads the new ones at its own pace. The subscription publishes them on
+ * its own thread, so the listener only records: writing to a browser from there would let a slow one hold up the
+ * stream.
  */
+// Listening from the start needs nothing more: @EventListener methods are registered once the singletons exist,
+// before any SmartLifecycle (the subscription) starts and publishes its first change.
 @Component
 @ConditionalOnProperty(name = "sample.live.enabled", matchIfMissing = true)
 class StreamChanges {
 
-	private static final int KEPT = 32;
+	static final int KEPT = 100;
 
 	private final Deque<Change> recent = new ArrayDeque<>();
 
@@ -41,14 +44,29 @@ class StreamChanges {
 		}
 	}
 
-	/** The number of the latest change, 0 before any. */
-	synchronized long last() {
-		return this.last;
-	}
-
 	/** The changes numbered above {@code seen}, oldest first; at most the last {@value #KEPT}. */
 	synchronized List<Change> since(long seen) {
 		return this.recent.stream().filter((change) -> change.number() > seen).toList();
+	}
+
+	/** Every change kept, oldest first, and how many earlier ones were let go, taken together. */
+	synchronized History history() {
+		return new History(List.copyOf(this.recent), this.last - this.recent.size());
+	}
+
+	/**
+	 * The changes since the start, as far as they are kept.
+	 *
+	 * @param changes the last {@value #KEPT} at most, oldest first; the last is the latest change
+	 * @param forgotten how many came before the first of them and are no longer kept
+	 */
+	record History(List<Change> changes, long forgotten) {
+
+		/** The number of the latest change, 0 before any. */
+		long last() {
+			return this.changes.isEmpty() ? this.forgotten : this.changes.get(this.changes.size() - 1).number();
+		}
+
 	}
 
 	/**

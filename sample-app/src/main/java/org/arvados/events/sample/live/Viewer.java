@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.sample.live.Messages.Dropped;
+import org.arvados.events.sample.live.Messages.History;
+import org.arvados.events.sample.live.Messages.Lag;
+import org.arvados.events.sample.live.Messages.Row;
+import org.arvados.events.sample.live.Messages.State;
 import org.arvados.events.sample.live.StreamChanges.Change;
-import org.arvados.events.subscription.SubscriptionState;
-import org.jspecify.annotations.Nullable;
+import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +24,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One browser on the live page and the thread that sends to it: every tick, what it has not seen of the page's
- * {@link LiveEvents}, then a sleep. Sends {@code state} (the stream's phase, transport and reconnect count, first
- * as it is, then each change), {@code arvados} (an event) and {@code dropped} (how many events this browser missed
- * because it fell behind). A write to a browser that does not read blocks this thread only, until the server's
- * write timeout fails it; meanwhile the ring moves on and what it passes is counted as dropped. Once the connection
- * completes, times out or fails, or the application stops, the thread ends: nothing of the browser stays behind.
+ * {@link LiveEvents}, then a sleep. Sends {@code history} (the stream's phase changes since the start, once),
+ * {@code state} (the stream's phase, transport and reconnect count, first as it is, then each change),
+ * {@code arvados} (an event), {@code rates} and {@code lag} (once a second: the events per second by type over
+ * the last minutes, the handlers' lag and the last event) and {@code dropped} (how many events this browser missed
+ * because it fell behind). A
+ * write to a browser that does not read blocks this thread only, until the server's write timeout fails it;
+ * meanwhile the ring moves on and what it passes is counted as dropped. Once the connection completes, times out or
+ * fails, or the application stops, the thread ends: nothing of the browser stays behind.
  */
 final class Viewer implements Runnable {
 
@@ -42,7 +48,9 @@ final class Viewer implements Runnable {
 
 	private final StreamChanges changes;
 
-	private final Supplier<SubscriptionState> state;
+	private final EventRates rates;
+
+	private final ArvadosEventSubscription subscription;
 
 	private final Duration tick;
 
@@ -62,15 +70,19 @@ final class Viewer implements Runnable {
 
 	private long droppedSent;
 
+	// The last second whose rates this browser has, 0 for none.
+	private long ratesSent;
+
 	private long lastWrite = System.nanoTime();
 
-	Viewer(String name, SseEmitter emitter, LiveEvents events, StreamChanges changes,
-			Supplier<SubscriptionState> state, Duration tick, Consumer<Viewer> onEnd) {
+	Viewer(String name, SseEmitter emitter, LiveEvents events, StreamChanges changes, EventRates rates,
+			ArvadosEventSubscription subscription, Duration tick, Consumer<Viewer> onEnd) {
 		this.name = name;
 		this.emitter = emitter;
 		this.events = events;
 		this.changes = changes;
-		this.state = state;
+		this.rates = rates;
+		this.subscription = subscription;
 		this.tick = tick;
 		this.onEnd = onEnd;
 		// From now on: a new browser gets the events that come after it, as EventSource expects.
@@ -144,6 +156,7 @@ final class Viewer implements Runnable {
 		for (ArvadosEvent event : batch.events()) {
 			send("arvados", Row.of(event));
 		}
+		sendRatesAndLag();
 		long dropped = dropped();
 		if (dropped != this.droppedSent) {
 			send("dropped", new Dropped(dropped));
@@ -155,16 +168,30 @@ final class Viewer implements Runnable {
 		}
 	}
 
+	// Once a second, when a second is over: its counts, and the lag and last event as they are now.
+	private void sendRatesAndLag() throws IOException {
+		EventRates.Window window = this.rates.since(this.ratesSent);
+		if (window.to() < window.from()) {
+			return;
+		}
+		send("rates", window);
+		this.ratesSent = window.to();
+		send("lag", Lag.of(this.subscription.oldestUnhandledEventAt(), this.subscription.state(), Instant.now()));
+	}
+
 	private void sendState() throws IOException {
 		if (this.changeSeen < 0) {
-			// The first tick: the stream as it is. Changes recorded from here on follow; one may repeat it.
-			this.changeSeen = this.changes.last();
-			send("state", State.of(this.state.get()));
+			// The first tick: how the stream got here, then the stream as it is. Changes recorded from here on
+			// follow; one may repeat the state.
+			StreamChanges.History history = this.changes.history();
+			this.changeSeen = history.last();
+			send("history", History.of(history));
+			send("state", State.of(this.subscription.state()));
 			return;
 		}
 		List<Change> news = this.changes.since(this.changeSeen);
 		if (!news.isEmpty()) {
-			long reconnects = this.state.get().counts().reconnects();
+			long reconnects = this.subscription.state().counts().reconnects();
 			for (Change change : news) {
 				// The count went up before the stream entered BACKING_OFF, so each failure's change carries it.
 				send("state", State.of(change, reconnects));
@@ -181,60 +208,6 @@ final class Viewer implements Runnable {
 	@Override
 	public String toString() {
 		return this.name;
-	}
-
-	/**
-	 * An {@code arvados} message: the columns of the page's table.
-	 *
-	 * @param id the event id
-	 * @param type its event type
-	 * @param kind the object's kind
-	 * @param objectUuid the object's UUID
-	 * @param at when it happened, ISO-8601, or {@code null} if the server did not say
-	 */
-	record Row(long id, String type, String kind, String objectUuid, @Nullable String at) {
-
-		static Row of(ArvadosEvent event) {
-			return new Row(event.id(), event.eventType(), event.objectKind(), event.objectUuid(),
-					(event.eventAt() != null) ? event.eventAt().toString() : null);
-		}
-
-	}
-
-	/**
-	 * A {@code state} message.
-	 *
-	 * @param phase the phase, e.g. {@code LIVE}, {@code POLLING}, {@code BACKING_OFF}
-	 * @param mode the transport, {@code WEBSOCKET} or {@code POLLING}
-	 * @param flowing whether events flow in this phase
-	 * @param reconnects connection attempts after the first, since the start
-	 * @param reason why events do not flow, or {@code null}
-	 * @param cause why, in words, or {@code null}
-	 * @param at when the stream entered the phase (for the first message: when it was read)
-	 */
-	record State(String phase, String mode, boolean flowing, long reconnects, @Nullable String reason,
-			@Nullable String cause, String at) {
-
-		static State of(SubscriptionState state) {
-			boolean flowing = state.phase().isFlowing();
-			return new State(state.phase().name(), state.mode().name(), flowing, state.counts().reconnects(),
-					(state.reason() != null) ? state.reason().name() : null, flowing ? null : state.lastError(),
-					Instant.now().toString());
-		}
-
-		static State of(Change change, long reconnects) {
-			return new State(change.phase().name(), change.mode().name(), change.phase().isFlowing(), reconnects,
-					(change.reason() != null) ? change.reason().name() : null, change.cause(), change.at().toString());
-		}
-
-	}
-
-	/**
-	 * A {@code dropped} message.
-	 *
-	 * @param dropped how many events this browser missed because it fell behind, since it connected
-	 */
-	record Dropped(long dropped) {
 	}
 
 }

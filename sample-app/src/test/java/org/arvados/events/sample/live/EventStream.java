@@ -10,8 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,31 @@ final class EventStream {
 			}
 		}
 		return false;
+	}
+
+	/** The names of the messages that arrived, in order. */
+	List<String> names() {
+		return this.lines.stream()
+			.filter((line) -> line.startsWith("event:"))
+			.map((line) -> line.substring("event:".length()))
+			.toList();
+	}
+
+	/** The data of the first message of this name, if one arrived. */
+	Optional<String> data(String name) {
+		return all(name).stream().findFirst();
+	}
+
+	/** The data of every message of this name that arrived, in order. */
+	List<String> all(String name) {
+		List<String> seen = List.copyOf(this.lines);
+		List<String> data = new ArrayList<>();
+		for (int i = 0; i + 1 < seen.size(); i++) {
+			if (seen.get(i).equals("event:" + name) && seen.get(i + 1).startsWith("data:")) {
+				data.add(seen.get(i + 1).substring("data:".length()));
+			}
+		}
+		return data;
 	}
 
 	void close() {
