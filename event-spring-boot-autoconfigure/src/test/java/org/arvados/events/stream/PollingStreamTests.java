@@ -174,6 +174,8 @@ class PollingStreamTests {
 					"arvados.events.filters[0].operator=in", "arvados.events.filters[0].operand=" + String.join(",", uuids))
 				.run((context) -> {
 					Recorder recorder = awaitSubscribed(context);
+					// Connected is not handled: the catch-up's events may still wait for the handlers.
+					await().atMost(WAIT).until(() -> recorder.ids().contains(wanted.id()));
 					assertThat(recorder.ids()).containsExactly(wanted.id());
 					assertThat(cluster.listRequests().get(0)).containsEntry("_method", "GET")
 						.hasEntrySatisfying("filters", (filters) -> assertThat(filters).contains(uuids.get(299)));
