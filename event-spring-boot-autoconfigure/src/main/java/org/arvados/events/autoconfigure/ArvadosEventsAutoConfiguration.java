@@ -136,7 +136,8 @@ public final class ArvadosEventsAutoConfiguration {
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
 		return new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
-				properties.getQueueCapacity(), properties.getQueueMaxSize().toBytes(), properties.getDispatch(), publisher,
+				properties.getQueueCapacity(), properties.getQueueMaxSize().toBytes(), properties.getDispatch(),
+				properties.getConcurrency(), publisher,
 				errorHandler, stopTimeout(environment), properties.getCheckpoint().getInterval(),
 				properties.getCaughtUpThreshold(), listeners)
 			.create();

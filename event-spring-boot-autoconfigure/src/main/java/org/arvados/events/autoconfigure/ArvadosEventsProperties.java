@@ -46,6 +46,8 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	// The dispatcher's queue is an array of this many slots, allocated at start.
 	private static final int MAX_QUEUE_CAPACITY = 1_000_000;
 
+	private static final int MAX_CONCURRENCY = 1024;
+
 	private static final String NETTY_CLIENT_CLASS = "io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler";
 
 	private @Nullable ClassLoader classLoader = ArvadosEventsProperties.class.getClassLoader();
@@ -124,6 +126,15 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 	 * pauses while a handler runs). Either way one at a time and in order.
 	 */
 	private DispatchMode dispatch = DispatchMode.QUEUED;
+
+	/**
+	 * How many threads run the handlers. 1 runs them one event at a time, in order. More run the events of one
+	 * object (object_uuid; events without one count as one object) one at a time in the order received, and those of
+	 * different objects in parallel; queue-capacity more events may then be handed to those threads, at most a
+	 * quarter of them of one object. The position still moves only past events whose handlers returned (and whose
+	 * acknowledgments came). From 1 to 1024; 'direct' dispatch takes 1.
+	 */
+	private int concurrency = 1;
 
 	private final WebSocket websocket = new WebSocket();
 
@@ -237,6 +248,17 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 		this.queueMaxSize = queueMaxSize;
 	}
 
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+			throw new IllegalArgumentException("must be from 1 to " + MAX_CONCURRENCY);
+		}
+		this.concurrency = concurrency;
+	}
+
 	public DispatchMode getDispatch() {
 		return this.dispatch;
 	}
@@ -290,6 +312,11 @@ public class ArvadosEventsProperties implements Validator, BeanClassLoaderAware 
 			if (Boolean.TRUE.equals(properties.getInsecure()) && StringUtils.hasText(properties.getSsl().getBundle())) {
 				errors.rejectValue("insecure", "conflict",
 						"set either arvados.events.ssl.bundle or arvados.events.insecure=true, not both");
+			}
+			if (properties.getConcurrency() > 1 && properties.getDispatch() == DispatchMode.DIRECT) {
+				errors.rejectValue("concurrency", "conflict", "'direct' dispatch runs each handler on the socket "
+						+ "reader's thread, one at a time: set either arvados.events.dispatch=direct or a concurrency "
+						+ "above 1, not both");
 			}
 			if (properties.getWebsocket().getClient() == WebSocket.ClientType.NETTY
 					&& !ClassUtils.isPresent(NETTY_CLIENT_CLASS, this.classLoader)) {

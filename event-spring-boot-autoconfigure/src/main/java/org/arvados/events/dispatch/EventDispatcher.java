@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +36,11 @@ import org.springframework.util.Assert;
  * A {@link #offerNotice notice} (an application event about the stream, such as the end of a catch-up) takes its
  * place in the same queue, so that its listeners run after the handlers of every event queued before it. Each
  * event is shown to the {@code tap} (the pull listeners) just before the handlers get it; the tap must not block.
+ * <p>
+ * With a concurrency above 1 the dispatching thread hands each event to a {@link KeyedHandOff}: the handlers run on
+ * that many threads, the events of one object one at a time in queue order, those of different objects in
+ * parallel. The gate, the tap and notices stay on the dispatching thread (a notice waits until every event handed off
+ * before it is done), and a stop's callbacks run once every handed-off event is done.
  * <p>
  * In {@link DispatchMode#DIRECT direct} mode a producer may {@link #tryClaim() claim} an event that finds nothing
  * queued and nothing being handled, and {@link #handleClaimed handle} it on its own thread: no hand-off, the
@@ -88,6 +94,16 @@ public final class EventDispatcher {
 
 	/** In direct mode, what lets producers handle events; {@code null} in queued mode. */
 	private final @Nullable DirectHandOff direct;
+
+	/** How many threads run handlers: 1 runs them on the dispatching thread. */
+	private final int concurrency;
+
+	/** How many events may wait in the queue (and, with concurrency, be handed to the handler threads). */
+	private final int capacity;
+
+	/** Told how long each event waited for the earlier events of its object (with concurrency). */
+	private volatile LongConsumer onObjectWait = (nanos) -> {
+	};
 
 	/** The run whose thread is alive, until its stop callbacks have run. Written under this. */
 	private volatile @Nullable Run current;
@@ -162,6 +178,32 @@ public final class EventDispatcher {
 	public EventDispatcher(int capacity, DispatchMode mode, long maxQueuedChars, ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler, Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath,
 			Consumer<ArvadosEvent> tap) {
+		this(capacity, mode, 1, maxQueuedChars, publisher, errorHandler, onHandled, onDeath, tap);
+	}
+
+	/**
+	 * A dispatcher that runs handlers on several threads, each object's events in order.
+	 * @param capacity how many events may wait in the queue; as many more may be handed to the handler threads, at
+	 * most a quarter of them (at least one) of one object
+	 * @param mode whether {@link #tryClaim()} may succeed; {@link DispatchMode#DIRECT} needs a concurrency of 1
+	 * @param concurrency how many threads run handlers: 1 runs them on the dispatching thread; more run the events
+	 * of one object ({@code object_uuid}) one at a time in order, and those of different objects in parallel
+	 * @param maxQueuedChars how many characters of JSON the waiting events and those being handled may have
+	 * together; an event larger than that waits until nothing else is queued, and then passes alone
+	 * @param publisher what hands an event to the listeners
+	 * @param errorHandler what a plain listener's failure goes to
+	 * @param onHandled told of each event once its handlers are done
+	 * @param onDeath told, on the dying thread, of what ended it; the stop callbacks run after it
+	 * @param tap shown each event just before the handlers, in queue order; must return at once
+	 */
+	public EventDispatcher(int capacity, DispatchMode mode, int concurrency, long maxQueuedChars,
+			ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler,
+			Consumer<ArvadosEvent> onHandled, Consumer<Throwable> onDeath, Consumer<ArvadosEvent> tap) {
+		Assert.isTrue(concurrency >= 1, "The concurrency must be 1 or more");
+		Assert.isTrue(concurrency == 1 || mode != DispatchMode.DIRECT,
+				"Direct dispatch hands each event on the reading thread: it takes a concurrency of 1");
+		this.concurrency = concurrency;
+		this.capacity = capacity;
 		this.direct = (mode == DispatchMode.DIRECT) ? new DirectHandOff() : null;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.budget = new QueueBudget(maxQueuedChars);
@@ -334,6 +376,12 @@ public final class EventDispatcher {
 	 * @return when that event happened on the cluster
 	 */
 	public @Nullable Instant oldestUnhandledEventAt() {
+		Run run = this.current;
+		KeyedHandOff keyed = (run != null) ? run.keyed : null;
+		ArvadosEvent handedOff = (keyed != null) ? keyed.oldest() : null;
+		if (handedOff != null) {
+			return handedOff.eventAt();
+		}
 		ArvadosEvent busy = this.inFlight;
 		if (busy != null) {
 			return busy.eventAt();
@@ -398,6 +446,34 @@ public final class EventDispatcher {
 	}
 
 	/**
+	 * With a concurrency above 1, be told how long each event waited from its hand-off to the start of its
+	 * handlers: for the earlier events of its object, and for a thread. On a handler thread; must return at once.
+	 * @param onObjectWait told the wait in nanoseconds
+	 */
+	public void setOnObjectWait(LongConsumer onObjectWait) {
+		this.onObjectWait = onObjectWait;
+	}
+
+	/**
+	 * How many events have been handed to the handler threads and are not done (with a concurrency above 1; else
+	 * 0).
+	 */
+	public int handlersInFlight() {
+		Run run = this.current;
+		KeyedHandOff keyed = (run != null) ? run.keyed : null;
+		return (keyed != null) ? keyed.inFlight() : 0;
+	}
+
+	/**
+	 * How many objects have events handed to the handler threads and not done (with a concurrency above 1; else 0).
+	 */
+	public int objectsInFlight() {
+		Run run = this.current;
+		KeyedHandOff keyed = (run != null) ? run.keyed : null;
+		return (keyed != null) ? keyed.keys() : 0;
+	}
+
+	/**
 	 * Stop at once and drop what is queued, as after a stop that timed out, or when this instance no longer leads.
 	 * Nothing more reaches the handlers (those running now finish, but their event does not count as handled); the
 	 * stop callbacks still run.
@@ -452,7 +528,8 @@ public final class EventDispatcher {
 	public boolean isDispatchThread() {
 		Run run = this.current;
 		Thread caller = Thread.currentThread();
-		return (run != null && run.thread == caller) || (this.direct != null && this.direct.isClaimant(caller));
+		return (run != null && (run.thread == caller || (run.keyed != null && run.keyed.owns(caller))))
+				|| (this.direct != null && this.direct.isClaimant(caller));
 	}
 
 	/**
@@ -490,6 +567,14 @@ public final class EventDispatcher {
 				// A stop's callbacks run after the handlers of a claimed event; no claim succeeds once 'stopping' is seen.
 				this.direct.awaitClaim();
 			}
+			if (run.keyed != null) {
+				// A stop's callbacks run after every handler handed off, as after the one on this thread; abandoned, what
+				// waits for its object is let go, and what runs finishes (and does not count).
+				if (run.abandoned) {
+					run.keyedLetGo.addAll(run.keyed.dropWaiting());
+				}
+				awaitIdle(run.keyed);
+			}
 		}
 		catch (Throwable ex) {
 			death = ex;
@@ -519,6 +604,10 @@ public final class EventDispatcher {
 
 	// A queued item: its room in the budget is given back once its handlers are done (or it is abandoned).
 	private boolean handleItem(Run run, Object item) {
+		KeyedHandOff keyed = run.keyed;
+		if (keyed != null) {
+			return handOffItem(run, keyed, item);
+		}
 		if (item instanceof ArvadosEvent event) {
 			try {
 				// Abandoned after it was taken, or turned away by the gate: it reaches no handler, or does not count.
@@ -536,6 +625,70 @@ public final class EventDispatcher {
 		return true;
 	}
 
+	// With concurrency: an event goes to the handler threads (its room in the budget given back when its handlers are
+	// done there); a notice waits until every event before it is done.
+	private boolean handOffItem(Run run, KeyedHandOff keyed, Object item) {
+		if (!(item instanceof ArvadosEvent event)) {
+			if (!awaitIdle(keyed, () -> run.abandoned)) {
+				return false;
+			}
+			publishNotice((ApplicationEvent) item);
+			return true;
+		}
+		boolean handedOff = false;
+		try {
+			handedOff = !run.abandoned && passGate(run) && handOff(run, keyed, event);
+			return handedOff;
+		}
+		finally {
+			if (!handedOff) {
+				run.letGo = event;
+				this.budget.release(size(event));
+			}
+		}
+	}
+
+	private boolean handOff(Run run, KeyedHandOff keyed, ArvadosEvent event) {
+		show(event);
+		Runnable handling = () -> {
+			try {
+				if (run.abandoned || !publish(run, event)) {
+					letGo(List.of(event));
+				}
+			}
+			finally {
+				this.budget.release(size(event));
+			}
+		};
+		while (true) {
+			try {
+				return keyed.submit(event, handling, () -> run.abandoned);
+			}
+			catch (InterruptedException ex) {
+				if (run.abandoned) {
+					return false;
+				}
+				// Not ours: only a hard stop ends the run.
+			}
+		}
+	}
+
+	// Until nothing handed off waits or runs; interrupts that are not a hard stop are not ours.
+	private boolean awaitIdle(KeyedHandOff keyed, java.util.function.BooleanSupplier giveUp) {
+		while (true) {
+			try {
+				return keyed.awaitIdle(giveUp);
+			}
+			catch (InterruptedException ex) {
+				// Asked again: the handlers' threads end by themselves.
+			}
+		}
+	}
+
+	private void awaitIdle(KeyedHandOff keyed) {
+		awaitIdle(keyed, () -> false);
+	}
+
 	private void finish(Run run, @Nullable Throwable death) {
 		List<Runnable> callbacks;
 		List<ArvadosEvent> letGo = new ArrayList<>();
@@ -549,8 +702,15 @@ public final class EventDispatcher {
 				if (taken != null) {
 					letGo.add(taken);
 				}
+				for (ArvadosEvent dropped : run.keyedLetGo) {
+					this.budget.release(size(dropped));
+					letGo.add(dropped);
+				}
 				letGo.addAll(drain());
 			}
+		}
+		if (run.keyed != null) {
+			run.keyed.shutdown();
 		}
 		letGo(letGo);
 		if (death != null) {
@@ -652,6 +812,17 @@ public final class EventDispatcher {
 
 	// Whatever is thrown, an Error included, is reported and the stream goes on. False when stopped hard meanwhile.
 	private boolean dispatch(Run run, ArvadosEvent event) {
+		if (!passGate(run)) {
+			return false;
+		}
+		this.inFlight = event;
+		show(event);
+		return publish(run, event);
+	}
+
+	// Whether the gate lets the next event through; false when it refused (the run is then abandoned) or the run was
+	// abandoned while it said wait.
+	private boolean passGate(Run run) {
 		for (Verdict verdict = this.gate.check(); verdict != Verdict.HAND; verdict = this.gate.check()) {
 			if (run.abandoned) {
 				return false;
@@ -663,13 +834,21 @@ public final class EventDispatcher {
 			}
 			LockSupport.parkNanos(GATE_WAIT_NANOS);
 		}
-		this.inFlight = event;
+		return true;
+	}
+
+	// To the pull listeners, on the dispatching thread, in queue order.
+	private void show(ArvadosEvent event) {
 		try {
 			this.tap.accept(event);
 		}
 		catch (Throwable ex) {
 			logger.error("Showing Arvados event " + event.id() + " to the pull listeners failed; going on", ex);
 		}
+	}
+
+	// To the handlers, on this thread; false when stopped hard meanwhile (the event then does not count as handled).
+	private boolean publish(Run run, ArvadosEvent event) {
 		// As the context would wrap it (its source is the publisher, which is the context), but cheaper; handled
 		// once the listeners return and the acknowledgments they took are acknowledged.
 		ArvadosPayloadEvent published = new ArvadosPayloadEvent(this.publisher, event, () -> markHandled(event));
@@ -758,12 +937,23 @@ public final class EventDispatcher {
 		/** The event taken off the queue and not handed when the run was abandoned; on its thread only. */
 		private @Nullable ArvadosEvent letGo;
 
+		/** With a concurrency above 1, the handler threads of this run; {@code null} otherwise. */
+		private final @Nullable KeyedHandOff keyed;
+
+		/** What waited for its object when the run was abandoned; on its thread only. */
+		private final List<ArvadosEvent> keyedLetGo = new ArrayList<>();
+
 		/** Guarded by the dispatcher: the callbacks have been taken, a later stop runs its own at once. */
 		private boolean ended;
 
 		Run() {
 			this.thread = new Thread(() -> EventDispatcher.this.run(this), "arvados-events-dispatch");
 			this.thread.setDaemon(true);
+			this.keyed = (EventDispatcher.this.concurrency > 1)
+					? new KeyedHandOff(EventDispatcher.this.concurrency, EventDispatcher.this.capacity,
+							Math.max(1, EventDispatcher.this.capacity / 4), "arvados-events-handler",
+							(nanos) -> EventDispatcher.this.onObjectWait.accept(nanos))
+					: null;
 		}
 
 	}

@@ -2,6 +2,8 @@ package org.arvados.events.metrics;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -9,6 +11,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.SubscriptionState;
@@ -22,7 +25,12 @@ import org.arvados.events.subscription.SubscriptionState;
  * <li>gauges {@code arvados.events.queue.depth}, {@code arvados.events.connected} (1 or 0) and the time gauge
  * {@code arvados.events.lag}: how far behind the handlers are, now minus the {@code event_at} of the oldest event
  * not handled yet (the one whose handlers run, else the next queued); zero when none waits, however quiet the
- * cluster.</li>
+ * cluster;</li>
+ * <li>for {@code arvados.events.concurrency} above 1 (zero, and never recorded, at 1): gauges
+ * {@code arvados.events.handlers.in-flight} (events with the handler threads) and
+ * {@code arvados.events.handlers.objects} (objects with events there), and the timer
+ * {@code arvados.events.handlers.object-wait}: how long each event waited for the earlier events of its object (and
+ * for a thread).</li>
  * </ul>
  * Handler invocations are counted by {@link EventHandlerMetricsObservationHandler}.
  */
@@ -31,6 +39,9 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 	private final ArvadosEventSubscription subscription;
 
 	private final Clock clock;
+
+	/** One per registry bound to. */
+	private final List<Timer> objectWaits = new CopyOnWriteArrayList<>();
 
 	public ArvadosEventsMeterBinder(ArvadosEventSubscription subscription) {
 		this(subscription, Clock.systemUTC());
@@ -67,6 +78,25 @@ public class ArvadosEventsMeterBinder implements MeterBinder {
 			// The gauge's state is this binder, which a registry need not keep otherwise: not a weak reference.
 			.strongReference(true)
 			.register(registry);
+		concurrency(registry);
+	}
+
+	private void concurrency(MeterRegistry registry) {
+		Gauge.builder("arvados.events.handlers.in-flight", this.subscription, ArvadosEventSubscription::handlersInFlight)
+			.description("Events with the handler threads: waiting for an earlier event of their object, or running")
+			.register(registry);
+		Gauge.builder("arvados.events.handlers.objects", this.subscription, ArvadosEventSubscription::objectsInFlight)
+			.description("Objects with events with the handler threads")
+			.register(registry);
+		Timer wait = Timer.builder("arvados.events.handlers.object-wait")
+			.description("How long an event waited for the earlier events of its object, and for a thread")
+			.register(registry);
+		this.objectWaits.add(wait);
+		this.subscription.onObjectWait((nanos) -> {
+			for (Timer timer : this.objectWaits) {
+				timer.record(nanos, TimeUnit.NANOSECONDS);
+			}
+		});
 	}
 
 	private void counter(MeterRegistry registry, String name, String description,

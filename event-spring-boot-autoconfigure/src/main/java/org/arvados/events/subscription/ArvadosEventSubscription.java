@@ -413,6 +413,31 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	}
 
 	/**
+	 * With {@code arvados.events.concurrency} above 1, how many events are with the handler threads (waiting for an
+	 * earlier event of their object, or running); else 0.
+	 */
+	public int handlersInFlight() {
+		return this.intake.dispatcher().handlersInFlight();
+	}
+
+	/**
+	 * With {@code arvados.events.concurrency} above 1, how many objects have events with the handler threads; else
+	 * 0.
+	 */
+	public int objectsInFlight() {
+		return this.intake.dispatcher().objectsInFlight();
+	}
+
+	/**
+	 * With {@code arvados.events.concurrency} above 1, be told how long each event waited between its hand-off to
+	 * the handler threads and the start of its handlers (for the earlier events of its object, and for a thread).
+	 * @param onObjectWait told the wait in nanoseconds, on a handler thread; must return at once
+	 */
+	public void onObjectWait(java.util.function.LongConsumer onObjectWait) {
+		this.intake.dispatcher().setOnObjectWait(onObjectWait);
+	}
+
+	/**
 	 * The pull listeners: open one to read selected events at your own pace, e.g.
 	 * {@code listeners().select().eventTypes("update").open()}.
 	 * @return the same instance as the {@link ArvadosEventListeners} bean

@@ -99,15 +99,16 @@ final class EventIntake {
 	private volatile SubscriptionState.@Nullable LastEvent lastEvent;
 
 	EventIntake(ResumePosition position, List<EventFilter> filters, EventCheckpointStore checkpointStore,
-			int queueCapacity, long queueMaxChars, DispatchMode dispatchMode, ApplicationEventPublisher publisher,
+			int queueCapacity, long queueMaxChars, DispatchMode dispatchMode, int concurrency,
+			ApplicationEventPublisher publisher,
 			EventHandlerErrorHandler errorHandler, SecretRedactor redactor, Consumer<Throwable> onDispatcherDeath,
 			Duration checkpointInterval, Consumer<String> onFenced, Consumer<ArvadosEvent> tap) {
 		this.position = position;
 		this.filters = FilterSets.of(filters);
 		this.checkpoints = new CheckpointSaver(position, checkpointStore, checkpointInterval, redactor, onFenced);
 		this.redactor = redactor;
-		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, queueMaxChars, publisher, errorHandler,
-				this::handled, onDispatcherDeath, tap);
+		this.dispatcher = new EventDispatcher(queueCapacity, dispatchMode, concurrency, queueMaxChars, publisher,
+				errorHandler, this::handled, onDispatcherDeath, tap);
 		this.dispatcher.setOnLetGo(this::abandoned);
 	}
 

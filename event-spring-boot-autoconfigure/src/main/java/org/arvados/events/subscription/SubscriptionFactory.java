@@ -34,6 +34,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * @param queueCapacity how many events may wait for their handlers
  * @param queueMaxChars how many characters of JSON the waiting events and the one being handled may have together
  * @param dispatchMode whether the socket reader may hand an event to the handlers itself
+ * @param concurrency how many threads run the handlers, each object's events in order
  * @param publisher publishes the events and the lifecycle events
  * @param errorHandler decides about handler failures
  * @param stopTimeout how long a stop waits for the handlers
@@ -45,8 +46,7 @@ import org.springframework.context.ApplicationEventPublisher;
 public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransport webSocket,
 		WebSocketUrlResolver discovery, TokenVerifier tokenVerifier, LogsClient logsClient,
 		EventCheckpointStore checkpointStore, ResumePosition position, int queueCapacity, long queueMaxChars,
-		DispatchMode dispatchMode,
-		ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
+		DispatchMode dispatchMode, int concurrency, ApplicationEventPublisher publisher, EventHandlerErrorHandler errorHandler, Duration stopTimeout,
 		Duration checkpointInterval, Duration caughtUpThreshold, ArvadosEventListeners listeners) {
 
 	/**
@@ -58,7 +58,7 @@ public record SubscriptionFactory(SubscriptionSettings settings, WebSocketTransp
 		AtomicReference<StreamMachine> machineOnceBuilt = new AtomicReference<>();
 		AtomicReference<ArvadosEventSubscription> subscriptionOnceBuilt = new AtomicReference<>();
 		EventIntake intake = new EventIntake(this.position, this.settings.filters(), this.checkpointStore,
-				this.queueCapacity, this.queueMaxChars, this.dispatchMode, this.publisher, this.errorHandler, redactor,
+				this.queueCapacity, this.queueMaxChars, this.dispatchMode, this.concurrency, this.publisher, this.errorHandler, redactor,
 				(death) -> {
 					StreamMachine built = machineOnceBuilt.get();
 					if (built != null) {
