@@ -61,7 +61,8 @@ public final class Benchmarks {
 		boolean quick = List.of(args).contains("--quick");
 		List<String> sections = Stream.of(args).filter((arg) -> !arg.startsWith("--")).toList();
 		new Benchmarks(quick ? 100_000 : 1_000_000,
-				sections.isEmpty() ? List.of("tls", "throughput", "latency", "memory", "polling", "startup", "checkpoint")
+				sections.isEmpty() ? List.of("tls", "throughput", "latency", "memory", "polling", "startup", "checkpoint",
+						"concurrency")
 						: sections)
 			.run();
 	}
@@ -105,6 +106,7 @@ public final class Benchmarks {
 				case "polling" -> polling();
 				case "startup" -> startup();
 				case "checkpoint" -> checkpoint();
+				case "concurrency" -> concurrency();
 				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
 			}
 		}
@@ -422,6 +424,24 @@ public final class Benchmarks {
 				return rate(backlog - 1, counter.await());
 			}
 		}
+	}
+
+	// Issue 24: handlers of 20 ms over 1,000 objects at 400 events/s offered, for each concurrency; then concurrency 64
+	// offered more than it can take.
+	private void concurrency() throws Exception {
+		java.time.Duration window = java.time.Duration.ofSeconds((this.events < 1_000_000) ? 15 : 60);
+		line("%nhandlers of 20 ms, 1,000 objects, offered by the fake cluster in this JVM for %d s", window.toSeconds());
+		line("%-12s %9s %10s %8s %10s %9s %8s %6s %9s", "concurrency", "offered/s", "handled/s", "÷offered",
+				"behind", "lag s", "p99 ms", "heap", "in order");
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (int[] run : new int[][] { { 1, 400 }, { 4, 400 }, { 16, 400 }, { 64, 400 }, { 64, 3_000 } }) {
+			Map<String, Object> row = ConcurrencyBenchmark.run(run[0], run[1], window);
+			rows.add(row);
+			line("%-12s %9s %10s %8s %10s %9s %8s %5sM %9s", row.get("concurrency"), row.get("offeredPerSecond"),
+					row.get("handledPerSecond"), row.get("ofOffered"), row.get("behindAtEnd"), row.get("lagSecondsAtEnd"),
+					row.get("p99Millis"), row.get("heapMiB"), row.get("inOrder"));
+		}
+		this.results.put("concurrency", rows);
 	}
 
 	// 6: the sample's own "Started ... in X seconds", with the starter and with its auto-configuration left out.
