@@ -498,7 +498,20 @@ public final class EventDispatcher {
 		if (busy != null) {
 			dropped.add(busy);
 		}
+		if (run.keyed != null) {
+			// What waits for its object at once, as the queue; those running are told when they end (they do not count).
+			dropped.addAll(takeBackWaiting(run.keyed));
+		}
 		return dropped;
+	}
+
+	// Events that waited for their object, taken back: their room in the budget is given back here.
+	private List<ArvadosEvent> takeBackWaiting(KeyedHandOff keyed) {
+		List<ArvadosEvent> waiting = keyed.dropWaiting();
+		for (ArvadosEvent event : waiting) {
+			this.budget.release(size(event));
+		}
+		return waiting;
 	}
 
 	private List<ArvadosEvent> drain() {
@@ -571,7 +584,7 @@ public final class EventDispatcher {
 				// A stop's callbacks run after every handler handed off, as after the one on this thread; abandoned, what
 				// waits for its object is let go, and what runs finishes (and does not count).
 				if (run.abandoned) {
-					run.keyedLetGo.addAll(run.keyed.dropWaiting());
+					run.keyedLetGo.addAll(takeBackWaiting(run.keyed));
 				}
 				awaitIdle(run.keyed);
 			}
@@ -702,10 +715,7 @@ public final class EventDispatcher {
 				if (taken != null) {
 					letGo.add(taken);
 				}
-				for (ArvadosEvent dropped : run.keyedLetGo) {
-					this.budget.release(size(dropped));
-					letGo.add(dropped);
-				}
+				letGo.addAll(run.keyedLetGo);
 				letGo.addAll(drain());
 			}
 		}
