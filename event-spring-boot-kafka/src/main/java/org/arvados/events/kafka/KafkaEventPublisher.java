@@ -1,0 +1,83 @@
+package org.arvados.events.kafka;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.arvados.events.Acknowledgment;
+import org.arvados.events.ArvadosEvent;
+import org.arvados.events.annotation.EventHandler;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.util.backoff.BackOff;
+
+/**
+ * Publishes each event the stream delivers to a Kafka topic, and lets the stream's position pass an event only once
+ * Kafka has it. The record is keyed by the event's object and its value is the event as received; its
+ * {@link ArvadosEventHeaders headers} carry the id, the type and the object's kind.
+ * <p>
+ * It is an {@link EventHandler}: with a leader election only the leader's stream runs, so only the leader publishes.
+ * Each event is sent and waited for before the handler returns; a send that fails is tried again until it succeeds
+ * (see {@link RetryUntilSent}), so nothing is skipped and each object's events land in order. With
+ * {@code arvados.events.concurrency} above 1 the events of different objects are sent in parallel. After a crash or
+ * a fail-over an event may be sent again: consumers drop repeats by {@link ArvadosEventHeaders#EVENT_ID}.
+ */
+public class KafkaEventPublisher implements DisposableBean {
+
+	private final KafkaTemplate<String, String> kafka;
+
+	private final String topic;
+
+	private final RetryUntilSent retry;
+
+	/**
+	 * @param kafka the template to send with; idempotent, with {@code acks=all}; when it is transactional, each event
+	 * is sent in a transaction of its own. Destroyed with this publisher.
+	 * @param topic the topic
+	 * @param backOff the waits between attempts of a send that fails
+	 */
+	public KafkaEventPublisher(KafkaTemplate<String, String> kafka, String topic, BackOff backOff) {
+		this.kafka = kafka;
+		this.topic = topic;
+		this.retry = new RetryUntilSent(backOff, topic);
+	}
+
+	/**
+	 * Send an event and acknowledge it once Kafka has it. Returns then, or when the thread is interrupted (a stop
+	 * that ran out of time, the lead lost): the event is then not acknowledged, the position stays before it, and
+	 * the next start or the next leader sends it.
+	 * @param event the event
+	 * @param ack acknowledged when the send succeeded
+	 */
+	@EventHandler
+	public void publish(ArvadosEvent event, Acknowledgment ack) {
+		ProducerRecord<String, String> record = EventRecords.of(this.topic, event);
+		if (this.retry.send(event, () -> sendAndWait(record))) {
+			ack.acknowledge();
+		}
+	}
+
+	private void sendAndWait(ProducerRecord<String, String> record) throws InterruptedException, ExecutionException {
+		CompletableFuture<SendResult<String, String>> sent = this.kafka.isTransactional()
+				? this.kafka.executeInTransaction((operations) -> operations.send(record)) : this.kafka.send(record);
+		// Completes within the producer's delivery.timeout.ms (after its commit, in a transaction), or fails.
+		Objects.requireNonNull(sent).get();
+	}
+
+	/**
+	 * The topic each event goes to.
+	 * @return the topic
+	 */
+	public String getTopic() {
+		return this.topic;
+	}
+
+	@Override
+	public void destroy() {
+		this.kafka.destroy();
+	}
+
+}
