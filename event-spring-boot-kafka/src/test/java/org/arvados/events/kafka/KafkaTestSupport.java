@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.annotation.EventHandler;
@@ -26,6 +27,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 
@@ -119,7 +122,8 @@ final class KafkaTestSupport {
 		List<ConsumerRecord<String, String>> records = new ArrayList<>();
 		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
 				new StringDeserializer())) {
-			consumer.subscribe(List.of(topic));
+			// Every partition by hand: no group to join, which takes seconds.
+			consumer.assign(partitions(consumer, topic));
 			await().atMost(WAIT).until(() -> {
 				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
 				return records.size() >= count;
@@ -133,23 +137,31 @@ final class KafkaTestSupport {
 		Map<String, Object> properties = KafkaTestUtils.consumerProps(broker, "offsets-" + UUID.randomUUID(), false);
 		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
 				new StringDeserializer())) {
-			return consumer.endOffsets(consumer.partitionsFor(topic)
-				.stream()
-				.map((partition) -> new org.apache.kafka.common.TopicPartition(topic, partition.partition()))
-				.toList()).values().stream().mapToLong(Long::longValue).sum();
+			return consumer.endOffsets(partitions(consumer, topic)).values().stream().mapToLong(Long::longValue).sum();
 		}
+	}
+
+	private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+		return consumer.partitionsFor(topic)
+			.stream()
+			.map((partition) -> new TopicPartition(topic, partition.partition()))
+			.toList();
 	}
 
 	static long eventId(ConsumerRecord<String, String> record) {
 		return ArvadosEventHeaders.eventId(record.headers()).orElseThrow();
 	}
 
-	/** Records each event the stream delivered, as delivered, to compare with what reached Kafka. */
+	/**
+	 * Records each event the stream delivered, as delivered, to compare with what reached Kafka; before the
+	 * publisher, so that an event recorded here is one the publisher is given next.
+	 */
 	static class Delivered {
 
 		final Map<Long, ArvadosEvent> byId = new ConcurrentHashMap<>();
 
 		@EventHandler
+		@Order(Ordered.HIGHEST_PRECEDENCE)
 		void on(ArvadosEvent event) {
 			this.byId.put(event.id(), event);
 		}

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.ProducerListener;
@@ -51,8 +52,14 @@ final class PublisherTemplates {
 		// ERROR with the start of the event for every attempt.
 		template.setProducerListener(new ProducerListener<>() {
 		});
-		// Serializers given to the factory as objects win over the settings above: they must write text.
 		ProducerFactory<String, String> copy = template.getProducerFactory();
+		// Closing need not wait for a broker that is away: every event acknowledged has been written already, and
+		// what is still in the producer is not acknowledged, so the next start sends it again. With the factory's
+		// default (30 s), a stop while the broker is away would wait that long.
+		if (copy instanceof DefaultKafkaProducerFactory<String, String> factoryCopy) {
+			factoryCopy.setPhysicalCloseTimeout(0);
+		}
+		// Serializers given to the factory as objects win over the settings above: they must write text.
 		check("key", copy.getKeySerializer());
 		check("value", copy.getValueSerializer());
 		return template;
