@@ -1,15 +1,19 @@
 package org.arvados.events.kafka;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.arvados.events.Acknowledgment;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.annotation.EventHandler;
+import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.util.backoff.BackOff;
@@ -33,6 +37,9 @@ public class KafkaEventPublisher implements DisposableBean {
 
 	private final RetryUntilSent retry;
 
+	/** The threads in {@link #publish} now. */
+	private final Set<Thread> sending = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * @param kafka the template to send with; idempotent, with {@code acks=all}; when it is transactional, each event
 	 * is sent in a transaction of its own. Destroyed with this publisher.
@@ -47,17 +54,37 @@ public class KafkaEventPublisher implements DisposableBean {
 
 	/**
 	 * Send an event and acknowledge it once Kafka has it. Returns then, or when the thread is interrupted (a stop
-	 * that ran out of time, the lead lost): the event is then not acknowledged, the position stays before it, and
-	 * the next start or the next leader sends it.
+	 * that ran out of time, the lead lost; see {@link #stopped}): the event is then not acknowledged, the position
+	 * stays before it, and the next start or the next leader sends it.
 	 * @param event the event
 	 * @param ack acknowledged when the send succeeded
 	 */
 	@EventHandler
 	public void publish(ArvadosEvent event, Acknowledgment ack) {
 		ProducerRecord<String, String> record = EventRecords.of(this.topic, event);
-		if (this.retry.send(event, () -> sendAndWait(record))) {
+		boolean sent;
+		this.sending.add(Thread.currentThread());
+		try {
+			sent = this.retry.send(event, () -> sendAndWait(record));
+		}
+		finally {
+			this.sending.remove(Thread.currentThread());
+		}
+		if (sent) {
 			ack.acknowledge();
 		}
+	}
+
+	/**
+	 * End the sends still under way once the subscription has stopped: the stop let their events go (they are not
+	 * acknowledged, and the next start sends them). With {@code arvados.events.concurrency} 1 the stop interrupts
+	 * the handler's thread itself; above 1 it leaves its handler threads be, and a send that waits for an absent
+	 * broker would go on trying until the process ends, or land late, after a new leader sent the events after it.
+	 * @param stopped the end of a stop
+	 */
+	@EventListener
+	public void stopped(SubscriptionStoppedEvent stopped) {
+		this.sending.forEach(Thread::interrupt);
 	}
 
 	private void sendAndWait(ProducerRecord<String, String> record) throws InterruptedException, ExecutionException {
@@ -77,6 +104,7 @@ public class KafkaEventPublisher implements DisposableBean {
 
 	@Override
 	public void destroy() {
+		this.sending.forEach(Thread::interrupt);
 		this.kafka.destroy();
 	}
 

@@ -17,6 +17,8 @@ import org.arvados.events.test.LogEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -24,6 +26,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.condition.EmbeddedKafkaCondition;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 import static org.arvados.events.kafka.KafkaTestSupport.WAIT;
@@ -88,9 +91,13 @@ class BrokerOutageTests {
 		}
 	}
 
-	@Test
-	void aStopWhileTheBrokerIsAwayEndsTheSendAndTheNextStartSendsTheEvent(EmbeddedKafkaBroker broker,
-			CapturedOutput output, @TempDir Path folder) {
+	// At 1 the stop interrupts the dispatching thread; above 1 the publisher ends the sends its stop let go.
+	@ParameterizedTest(name = "concurrency {0}")
+	@ValueSource(ints = { 1, 4 })
+	void aStopWhileTheBrokerIsAwayEndsTheSendAndTheNextStartSendsTheEvent(int concurrency, CapturedOutput output,
+			@TempDir Path folder) {
+		// Not a parameter: the condition resolves none for a parameterized test.
+		EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
 		String topic = newTopic(broker, 1);
 		String object = FakeArvadosCluster.uuid("4zz18");
 		List<LogEntry> emitted = new ArrayList<>();
@@ -99,7 +106,7 @@ class BrokerOutageTests {
 			ApplicationContextRunner runner = runner(cluster, broker, topic)
 				.withConfiguration(AutoConfigurations.of(ArvadosEventsCheckpointAutoConfiguration.class))
 				.withPropertyValues("arvados.events.checkpoint.file=" + folder.resolve("position"),
-						"spring.lifecycle.timeout-per-shutdown-phase=2s");
+						"spring.lifecycle.timeout-per-shutdown-phase=2s", "arvados.events.concurrency=" + concurrency);
 			runner.run((context) -> {
 				ArvadosEventSubscription subscription = awaitSubscribed(context);
 				KafkaTestSupport.Delivered delivered = context.getBean(KafkaTestSupport.Delivered.class);
@@ -118,7 +125,9 @@ class BrokerOutageTests {
 				// The stop's drain gives up after nine tenths of its 2 s and interrupts the send; closing the
 				// producer does not wait for the broker either.
 				assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
-				assertThat(output).contains("Stopped sending Arvados event " + unsent + " to Kafka topic");
+				// The send ended, on whichever thread it ran: nothing goes on trying behind the stop.
+				await().atMost(WAIT)
+					.until(() -> output.getOut().contains("Stopped sending Arvados event " + unsent + " to Kafka topic"));
 				assertThat(subscription.state().lowWaterMark()).isEqualTo(emitted.get(0).id());
 				server.startup();
 			});
