@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.arvados.events.Acknowledgment;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.annotation.EventHandler;
+import org.arvados.events.lifecycle.StreamRole;
+import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -85,6 +87,19 @@ public class KafkaEventPublisher implements DisposableBean {
 	@EventListener
 	public void stopped(SubscriptionStoppedEvent stopped) {
 		this.sending.forEach(Thread::interrupt);
+	}
+
+	/**
+	 * End the sends under way when this instance no longer leads (a revoke, or another instance saved under a newer
+	 * lead term): the next leader sends their events from the saved position, and a send that went on here would
+	 * land after the events it sends.
+	 * @param changed the change of role
+	 */
+	@EventListener
+	public void roleChanged(StreamRoleChangedEvent changed) {
+		if (changed.getRole() == StreamRole.STANDBY) {
+			this.sending.forEach(Thread::interrupt);
+		}
 	}
 
 	private void sendAndWait(ProducerRecord<String, String> record) throws InterruptedException, ExecutionException {

@@ -9,6 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.lifecycle.StreamRole;
+import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -85,6 +87,26 @@ class KafkaEventPublisherTests {
 		// Kafka answering afterwards changes nothing: the next start sends the event again.
 		this.producer.completeNext();
 		assertThat(acknowledged).hasValue(0);
+	}
+
+	@Test
+	void losingTheLeadEndsTheSendUnacknowledgedAndGainingItDoesNot() throws InterruptedException {
+		AtomicInteger acknowledged = new AtomicInteger();
+		Thread leading = new Thread(() -> this.publisher.publish(this.event, acknowledged::incrementAndGet));
+		leading.start();
+		await().until(() -> this.producer.history().size() == 1);
+		this.publisher.roleChanged(new StreamRoleChangedEvent(this, StreamRole.LEADER));
+		this.producer.completeNext();
+		leading.join();
+		assertThat(acknowledged).hasValue(1);
+
+		Thread deposed = new Thread(() -> this.publisher.publish(this.event, acknowledged::incrementAndGet));
+		deposed.start();
+		await().until(() -> this.producer.history().size() == 2);
+		this.publisher.roleChanged(new StreamRoleChangedEvent(this, StreamRole.STANDBY));
+		deposed.join();
+		this.producer.completeNext();
+		assertThat(acknowledged).hasValue(1);
 	}
 
 }
