@@ -106,7 +106,7 @@ class BrokerOutageTests {
 			ApplicationContextRunner runner = runner(cluster, broker, topic)
 				.withConfiguration(AutoConfigurations.of(ArvadosEventsCheckpointAutoConfiguration.class))
 				.withPropertyValues("arvados.events.checkpoint.file=" + folder.resolve("position"),
-						"spring.lifecycle.timeout-per-shutdown-phase=2s", "arvados.events.concurrency=" + concurrency);
+						"spring.lifecycle.timeout-per-shutdown-phase=1s", "arvados.events.concurrency=" + concurrency);
 			runner.run((context) -> {
 				ArvadosEventSubscription subscription = awaitSubscribed(context);
 				KafkaTestSupport.Delivered delivered = context.getBean(KafkaTestSupport.Delivered.class);
@@ -122,7 +122,7 @@ class BrokerOutageTests {
 
 				long stopping = System.nanoTime();
 				context.close();
-				// The stop's drain gives up after nine tenths of its 2 s and interrupts the send; closing the
+				// The stop's drain gives up after nine tenths of its 1 s and interrupts the send; closing the
 				// producer does not wait for the broker either.
 				assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
 				// The send ended, on whichever thread it ran: nothing goes on trying behind the stop.
