@@ -16,9 +16,10 @@ import org.springframework.util.backoff.BackOffExecution;
  * runs out of time and when this instance loses the lead.
  * <p>
  * Blocking is the design, not a shortcut. While a failed event waits here, its handler has not returned, so no later
- * event reaches the publisher: none can land before it, each object's order holds, and the stream's queue fills and
- * its reading pauses (back-pressure) instead of events piling up in memory. Sending later events meanwhile and the
- * failed one after them would put that object's events out of order in the topic for good.
+ * event of its object reaches the publisher (with {@code arvados.events.concurrency} 1, no later event at all): none
+ * can land before it, each object's order holds, and the stream's queue fills and its reading pauses (back-pressure)
+ * instead of events piling up in memory. Sending later events meanwhile and the failed one after them would put
+ * that object's events out of order in the topic for good.
  * <p>
  * A loop over Spring Framework's {@link BackOffExecution} (its core retry support, not the archived spring-retry),
  * rather than its {@code RetryTemplate}: that one keeps the exception of every failed attempt until it returns (a
@@ -95,8 +96,8 @@ final class RetryUntilSent {
 		String line = "Arvados event " + event.id() + " (object " + LogSafe.forLog(event.objectUuid())
 				+ ") was not sent to Kafka topic '" + this.topic + "' (attempt " + failures + "): "
 				+ cause.getClass().getName() + ": " + LogSafe.forLog(String.valueOf(cause.getMessage()))
-				+ "; trying again in " + wait + " ms. The position stays before it, and no later event is sent "
-				+ "until it is.";
+				+ "; trying again in " + wait + " ms. The position stays before it, and no later event of its object is "
+				+ "sent until it is.";
 		if (retriable(failure)) {
 			logger.warn(line);
 			return saidLasting;
