@@ -417,6 +417,9 @@ public final class EventDispatcher {
 		if (run != null) {
 			run.abandoned = true;
 			run.thread.interrupt();
+			if (run.keyed != null) {
+				run.keyed.interruptRunning();
+			}
 		}
 	}
 
@@ -492,6 +495,9 @@ public final class EventDispatcher {
 			}
 			run.abandoned = true;
 			run.thread.interrupt();
+			if (run.keyed != null) {
+				run.keyed.interruptRunning();
+			}
 		}
 		List<ArvadosEvent> dropped = drain();
 		ArvadosEvent busy = this.inFlight;

@@ -217,6 +217,15 @@ final class KeyedHandOff {
 		return this.threads.contains(thread);
 	}
 
+	/**
+	 * Interrupt the handlers that run now, as a hard stop interrupts the dispatching thread that runs them at a
+	 * concurrency of 1: a handler that waits (a retry's back-off, a blocking call) ends sooner. A pool thread that
+	 * waits for work takes no harm.
+	 */
+	void interruptRunning() {
+		this.threads.forEach(Thread::interrupt);
+	}
+
 	/** Let the pool's threads end once their tasks are done. */
 	void shutdown() {
 		this.pool.shutdown();

@@ -254,6 +254,29 @@ class EventDispatcherConcurrencyTests {
 		assertThat(letGo).containsExactlyInAnyOrder(1L, 2L, 3L);
 	}
 
+	// As at a concurrency of 1, where the interrupted dispatching thread is the handler's: a handler that waits (a
+	// retry's back-off, a blocking call) ends at a hard stop instead of holding it.
+	@Test
+	void aHardStopInterruptsTheHandlersThatRun() throws Exception {
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch interrupted = new CountDownLatch(1);
+		start(2, 16, (event) -> {
+			running.countDown();
+			try {
+				Thread.sleep(WAIT.toMillis());
+			}
+			catch (InterruptedException ex) {
+				interrupted.countDown();
+			}
+		});
+		offer(event(1, "zzzzz-4zz18-aaaaaaaaaaaaaaa"));
+		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		this.dispatcher.stopNow();
+		assertThat(interrupted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		await().atMost(WAIT).until(() -> !this.dispatcher.isRunning());
+		assertThat(this.handled).isEmpty();
+	}
+
 	@Test
 	void directDispatchTakesAConcurrencyOfOne() {
 		assertThatIllegalArgumentException()

@@ -36,6 +36,9 @@ public final class BeanSelectingProperties {
 						: value.toLowerCase(Locale.ROOT));
 		CHOICES.put("arvados.events.websocket.client",
 				(value) -> (value == null) ? "tomcat" : value.toLowerCase(Locale.ROOT));
+		// The Kafka publisher's (module event-spring-boot-kafka), chosen by these two.
+		CHOICES.put("arvados.events.kafka.topic", (value) -> StringUtils.hasText(value) ? "set" : "not set");
+		CHOICES.put("arvados.events.kafka.enabled", (value) -> bool(value, true));
 	}
 
 	private BeanSelectingProperties() {

@@ -27,7 +27,8 @@ class BeanSelectingPropertiesTests {
 				Map.entry("arvados.events.checkpoint.store", "jdbc"),
 				Map.entry("arvados.events.leader-election.enabled", "false"),
 				Map.entry("arvados.events.leader-election.initiator", "lock-registry"),
-				Map.entry("arvados.events.websocket.client", "netty"));
+				Map.entry("arvados.events.websocket.client", "netty"),
+				Map.entry("arvados.events.kafka.topic", "not set"), Map.entry("arvados.events.kafka.enabled", "true"));
 	}
 
 	@Test
