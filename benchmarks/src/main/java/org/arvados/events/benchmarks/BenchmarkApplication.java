@@ -25,7 +25,14 @@ public class BenchmarkApplication {
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext start(Object handler, Map<String, String> properties) {
-		String[] args = properties.entrySet().stream().map((p) -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+		Map<String, String> all = new java.util.LinkedHashMap<>(properties);
+		if (!all.containsKey("arvados.events.kafka.topic")) {
+			// The Kafka module is on this classpath for its own section; elsewhere it stays out of the figures.
+			all.putIfAbsent("spring.autoconfigure.exclude", String.join(",",
+					"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+					"org.arvados.events.autoconfigure.kafka.ArvadosEventsKafkaAutoConfiguration"));
+		}
+		String[] args = all.entrySet().stream().map((p) -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
 		Consumer<ConfigurableApplicationContext> register = (context) -> context.getBeanFactory()
 			.registerSingleton("benchmarkHandler", handler);
 		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)

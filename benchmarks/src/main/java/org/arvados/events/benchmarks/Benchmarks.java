@@ -62,7 +62,7 @@ public final class Benchmarks {
 		List<String> sections = Stream.of(args).filter((arg) -> !arg.startsWith("--")).toList();
 		new Benchmarks(quick ? 100_000 : 1_000_000,
 				sections.isEmpty() ? List.of("tls", "throughput", "latency", "memory", "polling", "startup", "checkpoint",
-						"concurrency")
+						"concurrency", "cost", "kafka")
 						: sections)
 			.run();
 	}
@@ -107,6 +107,8 @@ public final class Benchmarks {
 				case "startup" -> startup();
 				case "checkpoint" -> checkpoint();
 				case "concurrency" -> concurrency();
+				case "cost" -> cost();
+				case "kafka" -> kafka();
 				default -> throw new IllegalArgumentException("No benchmark '" + section + "'");
 			}
 		}
@@ -442,6 +444,69 @@ public final class Benchmarks {
 					row.get("p99Millis"), row.get("heapMiB"), row.get("inOrder"));
 		}
 		this.results.put("concurrency", rows);
+	}
+
+	// Issue 24: the cost per event at concurrency 1 (the default) against the main before concurrency, in the same
+	// run: the starter of each build, each in its own process reading the TLS feed through a counting @EventHandler,
+	// alternating, the median of five rounds. benchmarks/run builds the other side (BENCH_BASELINE).
+	private void cost() throws Exception {
+		String baseline = System.getProperty("bench.baseline");
+		if (baseline == null) {
+			line("%ncost per event: no baseline build; run it through benchmarks/run");
+			return;
+		}
+		int rounds = 5;
+		List<Map<String, Object>> rows = new ArrayList<>();
+		line("%ncost per event at concurrency 1, this build against %s, over TLS (median of %d alternating rounds)",
+				baseline, rounds);
+		line("%-10s %-12s %12s %14s %10s", "event", "build", "events/s", "CPU µs/event", "CPU ÷base");
+		try (TlsBenchmark tls = TlsBenchmark.create()) {
+			for (int padding : new int[] { 0, LARGE_PADDING }) {
+				long measured = (padding == 0) ? this.events : this.events / 10;
+				long warmUp = Math.max(measured / 2, (padding == 0) ? 300_000 : 200_000);
+				Map<String, List<Double>> rates = new LinkedHashMap<>();
+				Map<String, List<Double>> cpu = new LinkedHashMap<>();
+				try (TlsBenchmark.Feed feed = tls.feed(padding, (warmUp + measured) + ":0")) {
+					for (int round = 0; round < rounds; round++) {
+						List<String> sides = (round % 2 == 0) ? List.of("current", "baseline")
+								: List.of("baseline", "current");
+						for (String side : sides) {
+							Map<String, Object> result = tls.client("starter@" + side, feed.port(), warmUp, measured);
+							rates.computeIfAbsent(side, (c) -> new ArrayList<>())
+								.add(measured / (((Number) result.get("nanos")).doubleValue() / 1e9));
+							cpu.computeIfAbsent(side, (c) -> new ArrayList<>())
+								.add(((Number) result.get("cpuNanos")).doubleValue() / measured / 1e3);
+						}
+					}
+				}
+				String label = (padding == 0) ? "~640 B" : "~21 KiB";
+				double base = median(cpu.get("baseline"));
+				for (String side : List.of("current", "baseline")) {
+					double perEvent = median(cpu.get(side));
+					line("%-10s %-12s %,12.0f %14.2f %9.2fx", label, side, median(rates.get(side)), perEvent,
+							perEvent / base);
+					rows.add(map("event", label, "build", side.equals("current") ? "current" : baseline, "rounds",
+							rates.get(side).stream().map(Benchmarks::round).toList(), "perSecond",
+							round(median(rates.get(side))), "cpuMicrosPerEvent", round2(perEvent), "cpuRatioToBaseline",
+							round2(perEvent / base), "cpuRounds", cpu.get(side).stream().map(Benchmarks::round2).toList()));
+				}
+			}
+		}
+		this.results.put("cost", rows);
+	}
+
+	// Issue 24: the Kafka path, from the cluster into a topic, beside the same stream into a counting handler.
+	private void kafka() throws Exception {
+		long measured = this.events / 10;
+		line("%nfrom the fake cluster in this JVM, %,d events after %,d of warm-up, to a broker in this JVM", measured,
+				measured / 2);
+		line("%-28s %12s %12s %11s", "path", "concurrency", "events/s", "reconnects");
+		List<Map<String, Object>> rows = KafkaBenchmark.run(measured);
+		for (Map<String, Object> row : rows) {
+			line("%-28s %12s %,12d %11s", row.get("path"), row.get("concurrency"), row.get("perSecond"),
+					row.get("reconnects"));
+		}
+		this.results.put("kafka", rows);
 	}
 
 	// 6: the sample's own "Started ... in X seconds", with the starter and with its auto-configuration left out.

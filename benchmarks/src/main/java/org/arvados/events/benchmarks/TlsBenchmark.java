@@ -95,7 +95,14 @@ final class TlsBenchmark implements AutoCloseable {
 			if (options != null && !options.isBlank()) {
 				command.addAll(List.of(options.trim().split("\\s+")));
 			}
-			command.addAll(List.of("-jar", JAR.toString(), "--child", client, Integer.toString(port),
+			// KIND@SIDE runs the client from another build's jar, which benchmarks/run extracted (the cost section).
+			int at = client.indexOf('@');
+			String kind = (at < 0) ? client : client.substring(0, at);
+			String jar = (at < 0) ? JAR.toString() : System.getProperty("bench.jar." + client.substring(at + 1));
+			if (jar == null) {
+				throw new IllegalStateException("No jar for " + client + ": run the benchmarks with benchmarks/run");
+			}
+			command.addAll(List.of("-jar", jar, "--child", kind, Integer.toString(port),
 					this.certificate.toString(), Long.toString(warmUp), Long.toString(measured)));
 		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
