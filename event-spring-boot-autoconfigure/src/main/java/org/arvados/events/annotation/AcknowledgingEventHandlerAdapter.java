@@ -2,11 +2,14 @@ package org.arvados.events.annotation;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.arvados.events.Acknowledgment;
 import org.arvados.events.ArvadosEvent;
 import org.arvados.events.dispatch.ArvadosPayloadEvent;
 import org.arvados.events.filter.EventCriteria;
+import org.arvados.events.retry.HandlerRetry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -24,14 +27,16 @@ import org.springframework.expression.Expression;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The listener behind an {@link EventHandler} method that takes an {@link Acknowledgment} after its event. Spring's
  * {@code ApplicationListenerMethodAdapter} refuses a listener method with two parameters, so this one does by hand
  * what that one does for a method with one: the handler's filters, its SpEL condition (with the same names:
  * {@code #event}, {@code #root.event}, {@code #root.args}, {@code #p0}), {@code @Order}, the observation and the
- * error handling of {@link EventHandlerMethodAdapter}. A handler that throws has its acknowledgment acknowledged:
- * its failure went to the error handler, as a handler without one's does.
+ * retries and error handling of {@link EventHandlerMethodAdapter}. A handler that throws before it acknowledged is
+ * called again as the retry says; once the retries are spent its acknowledgment is acknowledged: its failure went to
+ * the error handler, as a handler without one's does. One that throws after it acknowledged is not called again.
  */
 final class AcknowledgingEventHandlerAdapter implements GenericApplicationListener {
 
@@ -51,6 +56,8 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 
 	private final String description;
 
+	private final SingletonSupplier<HandlerRetry> retry;
+
 	AcknowledgingEventHandlerAdapter(String beanName, Class<?> targetClass, Method method,
 			EventHandler annotation, EventHandlerListenerFactory factory) {
 		this.beanName = beanName;
@@ -63,6 +70,7 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		this.order = (order != null) ? order.value() : Ordered.LOWEST_PRECEDENCE;
 		this.id = StringUtils.hasText(annotation.id()) ? annotation.id() : this.description;
 		this.factory = factory;
+		this.retry = SingletonSupplier.of(() -> factory.retry(method));
 	}
 
 	static boolean takesAcknowledgment(Method method) {
@@ -88,11 +96,36 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		Acknowledgment acknowledgment = (applicationEvent instanceof ArvadosPayloadEvent dispatched)
 				? dispatched.acknowledgment() : () -> {
 				};
+		AtomicBoolean acknowledged = new AtomicBoolean();
+		Acknowledgment tracked = () -> {
+			acknowledged.set(true);
+			acknowledgment.acknowledge();
+		};
+		// A failure after the acknowledgment is not retried: the work it acknowledged is done.
+		AtomicReference<@Nullable Throwable> afterAcknowledged = new AtomicReference<>();
 		try {
-			EventHandlerMethodAdapter.observe(this.factory, event, this.description,
-					() -> invoke(event, acknowledgment));
+			boolean handled = this.retry.obtain()
+				.call(this.description, EventHandlerMethodAdapter.stopSignal(applicationEvent), (attempt) -> {
+					try {
+						EventHandlerMethodAdapter.observe(this.factory, event, this.description, attempt,
+								() -> invoke(event, tracked));
+					}
+					catch (RuntimeException | Error ex) {
+						if (!acknowledged.get()) {
+							throw EventHandlerMethodAdapter.unwrap(ex);
+						}
+						afterAcknowledged.set(ex);
+					}
+				});
+			Throwable late = afterAcknowledged.get();
+			if (late != null) {
+				EventHandlerMethodAdapter.failed(this.factory, this, event, this.description, late);
+			}
+			else if (!handled) {
+				EventHandlerMethodAdapter.letGo(applicationEvent, event, this.description);
+			}
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			acknowledgment.acknowledge();
 			EventHandlerMethodAdapter.failed(this.factory, this, event, this.description, ex);
 		}

@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.observation.EventHandlerObservationConvention;
+import org.arvados.events.retry.HandlerRetry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -17,6 +18,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListenerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -39,16 +41,26 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 
 	private final ObjectProvider<ApplicationEventPublisher> publisher;
 
+	private final SingletonSupplier<HandlerRetry> retry;
+
 	private @Nullable BeanFactory beanFactory;
 
+	/**
+	 * @param errorHandler where failures go once their retries are spent
+	 * @param observationRegistry observes each invocation
+	 * @param observationConvention names the observations
+	 * @param publisher publishes an {@code EventHandlerFailedEvent} for each failure
+	 * @param retry how a handler that threw is tried again; none when there is no such bean
+	 */
 	public EventHandlerListenerFactory(ObjectProvider<EventHandlerErrorHandler> errorHandler,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<EventHandlerObservationConvention> observationConvention,
-			ObjectProvider<ApplicationEventPublisher> publisher) {
+			ObjectProvider<ApplicationEventPublisher> publisher, ObjectProvider<HandlerRetry> retry) {
 		this.errorHandler = errorHandler;
 		this.observationRegistry = SingletonSupplier.of(() -> observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		this.observationConvention = SingletonSupplier.ofNullable(observationConvention::getIfAvailable);
 		this.publisher = publisher;
+		this.retry = SingletonSupplier.of(() -> retry.getIfAvailable(() -> HandlerRetry.NONE));
 	}
 
 	@Override
@@ -90,6 +102,19 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 
 	@Nullable EventHandlerObservationConvention observationConvention() {
 		return this.observationConvention.get();
+	}
+
+	/**
+	 * How a handler method that threw is tried again: none for a method with Spring Framework's own
+	 * {@code @Retryable} (on it or its class), whose proxy retries it by its own policy (retries are never
+	 * multiplied).
+	 */
+	HandlerRetry retry(Method method) {
+		if (AnnotatedElementUtils.hasAnnotation(method, Retryable.class)
+				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), Retryable.class)) {
+			return HandlerRetry.NONE;
+		}
+		return this.retry.obtain();
 	}
 
 	@Nullable ApplicationEventPublisher publisher() {

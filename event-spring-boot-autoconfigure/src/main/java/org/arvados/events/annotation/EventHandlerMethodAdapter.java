@@ -7,14 +7,19 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.dispatch.ArvadosPayloadEvent;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.EventHandlerErrorHandlers;
+import org.arvados.events.dispatch.StopSignal;
 import org.arvados.events.filter.EventCriteria;
 import org.arvados.events.lifecycle.EventHandlerFailedEvent;
 import org.arvados.events.observation.DefaultEventHandlerObservationConvention;
 import org.arvados.events.observation.EventHandlerObservationContext;
 import org.arvados.events.observation.EventHandlerObservationConvention;
+import org.arvados.events.retry.HandlerRetry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
@@ -27,24 +32,33 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The application listener behind one {@link EventHandler} method: skips events its attributes exclude,
- * observes each invocation (Micrometer), and hands a failure to the {@link EventHandlerErrorHandler} instead of
- * throwing it, because the default multicaster would stop at the first listener that throws; then publishes an
- * {@link EventHandlerFailedEvent}.
+ * observes each invocation (Micrometer), calls the method again after a failure as its {@link HandlerRetry} says (it
+ * alone, not the other handlers of the event), and hands a failure that retries did not mend to the
+ * {@link EventHandlerErrorHandler} instead of throwing it, because the default multicaster would stop at the first
+ * listener that throws; then publishes an {@link EventHandlerFailedEvent}.
  */
 public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter {
 
 	private static final EventHandlerObservationConvention DEFAULT_CONVENTION = new DefaultEventHandlerObservationConvention();
 
+	private static final Log logger = LogFactory.getLog(EventHandlerMethodAdapter.class);
+
 	private static final SpelExpressionParser CONDITION_PARSER = new SpelExpressionParser();
+
+	/** The number of the attempt under way on this thread: set for a retry only, the first needs no write. */
+	private static final ThreadLocal<Integer> RETRY = ThreadLocal.withInitial(() -> 1);
 
 	private final EventCriteria criteria;
 
 	private final EventHandlerListenerFactory factory;
 
 	private final String description;
+
+	private final SingletonSupplier<HandlerRetry> retry;
 
 	public EventHandlerMethodAdapter(String beanName, Class<?> targetClass, Method method,
 			EventHandlerListenerFactory factory) {
@@ -55,6 +69,7 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		this.factory = factory;
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
 		parseCondition(annotation.condition(), this.description);
+		this.retry = SingletonSupplier.of(() -> factory.retry(method));
 	}
 
 	// Before Spring's constructor, whose own message speaks of @EventListener and one parameter.
@@ -100,13 +115,14 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 	// Only invocations that pass the filters and the condition reach here: those are what a timer should count.
 	@Override
 	protected @Nullable Object doInvoke(@Nullable Object... args) {
-		return observe(this.factory, (ArvadosEvent) args[0], this.description, () -> super.doInvoke(args));
+		return observe(this.factory, (ArvadosEvent) args[0], this.description, RETRY.get(),
+				() -> super.doInvoke(args));
 	}
 
 	static @Nullable Object observe(EventHandlerListenerFactory factory, ArvadosEvent event, String description,
-			Supplier<@Nullable Object> invocation) {
+			int attempt, Supplier<@Nullable Object> invocation) {
 		Observation observation = Observation.createNotStarted(factory.observationConvention(), DEFAULT_CONVENTION,
-				() -> new EventHandlerObservationContext(event, description), factory.observationRegistry());
+				() -> new EventHandlerObservationContext(event, description, attempt), factory.observationRegistry());
 		observation.start();
 		try (Observation.Scope scope = observation.openScope()) {
 			return invocation.get();
@@ -120,18 +136,52 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		}
 	}
 
+	// A handler that throws is called again as the retry says; only once that is over does its failure count.
 	@Override
 	public void processEvent(ApplicationEvent event) {
+		ArvadosEvent arvadosEvent = ArvadosEventApplicationEvents.payload(event);
+		if (arvadosEvent == null) {
+			super.processEvent(event);
+			return;
+		}
+		try {
+			if (!this.retry.obtain().call(this.description, stopSignal(event), (attempt) -> attempt(event, attempt))) {
+				letGo(event, arvadosEvent, this.description);
+			}
+		}
+		// An Error too (an assertion, a missing class in a handler): it belongs to this handler, not the dispatcher.
+		catch (Throwable ex) {
+			failed(this.factory, this, arvadosEvent, this.description, ex);
+		}
+	}
+
+	private void attempt(ApplicationEvent event, int attempt) throws Throwable {
+		if (attempt > 1) {
+			RETRY.set(attempt);
+		}
 		try {
 			super.processEvent(event);
 		}
-		// An Error too (an assertion, a missing class in a handler): it belongs to this handler, not the dispatcher.
 		catch (RuntimeException | Error ex) {
-			ArvadosEvent failed = ArvadosEventApplicationEvents.payload(event);
-			if (failed == null) {
-				throw ex;
+			throw unwrap(ex);
+		}
+		finally {
+			if (attempt > 1) {
+				RETRY.remove();
 			}
-			failed(this.factory, this, failed, this.description, ex);
+		}
+	}
+
+	static StopSignal stopSignal(ApplicationEvent event) {
+		return (event instanceof ArvadosPayloadEvent dispatched) ? dispatched.stopSignal() : StopSignal.NEVER;
+	}
+
+	// A stop cut the retries short: the event is not handled, and the next start hands it again.
+	static void letGo(ApplicationEvent event, ArvadosEvent arvadosEvent, String description) {
+		logger.info("Handler " + description + " was to be called again for Arvados event " + arvadosEvent.id()
+				+ ", but the stream stops: the event does not count as handled, and the next start hands it again");
+		if (event instanceof ArvadosPayloadEvent dispatched) {
+			dispatched.letGo();
 		}
 	}
 

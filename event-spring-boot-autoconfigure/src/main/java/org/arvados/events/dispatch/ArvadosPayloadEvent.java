@@ -26,12 +26,18 @@ public final class ArvadosPayloadEvent extends PayloadApplicationEvent<ArvadosEv
 
 	private final transient Runnable handled;
 
+	private final transient StopSignal stopSignal;
+
+	/** A handler gave up on it because the run is being stopped: it must not count as handled. */
+	private volatile boolean letGo;
+
 	/** The listeners still running (1 until they return) plus the acknowledgments still outstanding. */
 	private final AtomicInteger pending = new AtomicInteger(1);
 
-	ArvadosPayloadEvent(Object source, ArvadosEvent payload, Runnable handled) {
+	ArvadosPayloadEvent(Object source, ArvadosEvent payload, Runnable handled, StopSignal stopSignal) {
 		super(source, payload, PAYLOAD_TYPE);
 		this.handled = handled;
+		this.stopSignal = stopSignal;
 	}
 
 	@Override
@@ -52,6 +58,27 @@ public final class ArvadosPayloadEvent extends PayloadApplicationEvent<ArvadosEv
 				release();
 			}
 		};
+	}
+
+	/**
+	 * Whether the run that dispatches this event is being stopped; what a handler's retry waits on between attempts.
+	 * @return the signal
+	 */
+	public StopSignal stopSignal() {
+		return this.stopSignal;
+	}
+
+	/**
+	 * A handler gave this event up unhandled because its run is being stopped (a stop cut its retry's back-off
+	 * short): the event does not count as handled, even if other handlers of it returned, and the run ends as a stop
+	 * that ran out of time does, letting go of what it still has. The next start reads them again.
+	 */
+	public void letGo() {
+		this.letGo = true;
+	}
+
+	boolean isLetGo() {
+		return this.letGo;
 	}
 
 	/** The listeners have returned. */

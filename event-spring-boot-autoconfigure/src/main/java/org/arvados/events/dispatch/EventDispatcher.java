@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -400,6 +401,7 @@ public final class EventDispatcher {
 			Run run = this.current;
 			if (run != null && !run.ended) {
 				run.stopping = true;
+				run.signalStop();
 				run.callbacks.add(callback);
 				return () -> abandon(run);
 			}
@@ -416,6 +418,7 @@ public final class EventDispatcher {
 		Run run = this.current;
 		if (run != null) {
 			run.abandoned = true;
+			run.signalStop();
 			run.thread.interrupt();
 			if (run.keyed != null) {
 				run.keyed.interruptRunning();
@@ -494,6 +497,7 @@ public final class EventDispatcher {
 				return List.of();
 			}
 			run.abandoned = true;
+			run.signalStop();
 			run.thread.interrupt();
 			if (run.keyed != null) {
 				run.keyed.interruptRunning();
@@ -845,6 +849,7 @@ public final class EventDispatcher {
 			}
 			if (verdict == Verdict.REFUSE) {
 				run.abandoned = true;
+				run.signalStop();
 				runSafely(this.onGateClosed);
 				return false;
 			}
@@ -867,7 +872,7 @@ public final class EventDispatcher {
 	private boolean publish(Run run, ArvadosEvent event) {
 		// As the context would wrap it (its source is the publisher, which is the context), but cheaper; handled
 		// once the listeners return and the acknowledgments they took are acknowledged.
-		ArvadosPayloadEvent published = new ArvadosPayloadEvent(this.publisher, event, () -> markHandled(event));
+		ArvadosPayloadEvent published = new ArvadosPayloadEvent(this.publisher, event, () -> markHandled(event), run);
 		try {
 			this.publisher.publishEvent(published);
 		}
@@ -877,6 +882,12 @@ public final class EventDispatcher {
 		}
 		// An interrupt a handler left behind is not a stop; stopNow says so in 'abandoned'.
 		boolean interrupted = Thread.interrupted();
+		if (published.isLetGo()) {
+			// A stop cut a handler's retry short: the event is not handled, and the run ends as a stop that ran out of
+			// time, letting go of what it has left (nothing after it may count while it does not).
+			run.abandoned = true;
+			return false;
+		}
 		if (run.abandoned) {
 			// Stopped hard while the handlers ran: they may not have finished, so do not count it as handled.
 			return false;
@@ -938,7 +949,10 @@ public final class EventDispatcher {
 	}
 
 	/** One start of the dispatching thread, with its own stop. */
-	private final class Run {
+	private final class Run implements StopSignal {
+
+		/** Released when the run is asked to stop, in whatever way: what a handler's retry waits on. */
+		private final CountDownLatch stopSignalled = new CountDownLatch(1);
 
 		private final Thread thread;
 
@@ -961,6 +975,20 @@ public final class EventDispatcher {
 
 		/** Guarded by the dispatcher: the callbacks have been taken, a later stop runs its own at once. */
 		private boolean ended;
+
+		void signalStop() {
+			this.stopSignalled.countDown();
+		}
+
+		@Override
+		public boolean isStopping() {
+			return this.stopSignalled.getCount() == 0;
+		}
+
+		@Override
+		public boolean await(long nanos) throws InterruptedException {
+			return this.stopSignalled.await(nanos, TimeUnit.NANOSECONDS);
+		}
 
 		Run() {
 			this.thread = new Thread(() -> EventDispatcher.this.run(this), "arvados-events-dispatch");

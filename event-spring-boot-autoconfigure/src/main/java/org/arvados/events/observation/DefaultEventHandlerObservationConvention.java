@@ -31,7 +31,8 @@ public class DefaultEventHandlerObservationConvention implements EventHandlerObs
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EventHandlerObservationContext context) {
 		return KeyValues.of("event.id", Long.toString(context.getEvent().id()), "object.uuid",
-				orNone(context.getEvent().objectUuid()), "event.type.raw", orNone(context.getEvent().eventType()));
+				orNone(context.getEvent().objectUuid()), "event.type.raw", orNone(context.getEvent().eventType()),
+				"attempt", Integer.toString(context.getAttempt()));
 	}
 
 	private static String orNone(String value) {

@@ -12,13 +12,25 @@ public class EventHandlerObservationContext extends Observation.Context {
 
 	private final String handler;
 
+	private final int attempt;
+
 	/**
 	 * @param event the event handed to the method
 	 * @param handler the method, e.g. {@code com.example.Watcher.onUpdate}
 	 */
 	public EventHandlerObservationContext(ArvadosEvent event, String handler) {
+		this(event, handler, 1);
+	}
+
+	/**
+	 * @param event the event handed to the method
+	 * @param handler the method, e.g. {@code com.example.Watcher.onUpdate}
+	 * @param attempt 1 for the first call with this event, 2 for its first retry, and so on
+	 */
+	public EventHandlerObservationContext(ArvadosEvent event, String handler, int attempt) {
 		this.event = event;
 		this.handler = handler;
+		this.attempt = attempt;
 	}
 
 	public ArvadosEvent getEvent() {
@@ -27,6 +39,13 @@ public class EventHandlerObservationContext extends Observation.Context {
 
 	public String getHandler() {
 		return this.handler;
+	}
+
+	/**
+	 * Which call of the handler with this event this is: 1 for the first, 2 for the first retry, and so on.
+	 */
+	public int getAttempt() {
+		return this.attempt;
 	}
 
 }

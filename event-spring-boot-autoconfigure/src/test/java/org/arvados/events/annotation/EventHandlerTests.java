@@ -41,7 +41,8 @@ class EventHandlerTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ArvadosEventHandlerAutoConfiguration.class,
 				ArvadosEventsAutoConfiguration.class))
-		.withPropertyValues("arvados.events.enabled=false");
+		// Each failure reaches the error handler at once here: retries have their own tests (HandlerRetryTests).
+		.withPropertyValues("arvados.events.enabled=false", "arvados.events.handler-retry.max-retries=0");
 
 	@Test
 	void attributesNarrowWhatAHandlerReceives() {

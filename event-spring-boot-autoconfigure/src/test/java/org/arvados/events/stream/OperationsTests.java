@@ -213,7 +213,9 @@ class OperationsTests {
 	}
 
 	private static ApplicationContextRunner runner(FakeArvadosCluster cluster, String... properties) {
+		// Failures count once each: retries have their own tests (HandlerRetryTests).
 		return StreamTestSupport.runner(cluster, properties)
+			.withPropertyValues("arvados.events.handler-retry.max-retries=0")
 			.withConfiguration(AutoConfigurations.of(ArvadosEventsHealthContributorAutoConfiguration.class))
 			.withUserConfiguration(Failing.class);
 	}

@@ -168,11 +168,12 @@ class WebSocketStreamTests {
 		}
 	}
 
+	// After its retries (short here; HandlerRetryTests has them in detail).
 	@Test
 	void aThrowingHandlerDoesNotStopTheStream(CapturedOutput output) {
 		List<Long> failed = new CopyOnWriteArrayList<>();
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster).withUserConfiguration(Failing.class).run((context) -> {
+			runner(cluster, SHORT_RETRIES).withUserConfiguration(Failing.class).run((context) -> {
 				Recorder recorder = awaitSubscribed(context);
 				LogEntry first = emit(cluster);
 				LogEntry second = emit(cluster);
@@ -182,7 +183,7 @@ class WebSocketStreamTests {
 				assertThat(output).contains("Handler org.arvados.events.stream.WebSocketStreamTests$Failing.fail failed on "
 						+ "Arvados event " + first.id() + " (update ");
 			});
-			runner(cluster).withUserConfiguration(Failing.class)
+			runner(cluster, SHORT_RETRIES).withUserConfiguration(Failing.class)
 				.withBean(EventHandlerErrorHandler.class, () -> (event, handler, error) -> failed.add(event.id()))
 				.run((context) -> {
 					Recorder recorder = awaitSubscribed(context);
@@ -330,6 +331,9 @@ class WebSocketStreamTests {
 			});
 		}
 	}
+
+	private static final String[] SHORT_RETRIES = { "arvados.events.handler-retry.delay=5ms",
+			"arvados.events.handler-retry.max-delay=5ms" };
 
 	static class Failing {
 

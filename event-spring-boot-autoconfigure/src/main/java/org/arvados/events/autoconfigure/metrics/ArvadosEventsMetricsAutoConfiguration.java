@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
 import org.arvados.events.metrics.ArvadosEventsMeterBinder;
 import org.arvados.events.metrics.EventHandlerMetricsObservationHandler;
+import org.arvados.events.metrics.HandlerRetryMetrics;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,6 +40,12 @@ public final class ArvadosEventsMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		EventHandlerMetricsObservationHandler arvadosEventHandlerMetricsObservationHandler(MeterRegistry registry) {
 			return new EventHandlerMetricsObservationHandler(registry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		HandlerRetryMetrics arvadosEventHandlerRetryMetrics(MeterRegistry registry) {
+			return new HandlerRetryMetrics(registry);
 		}
 
 	}

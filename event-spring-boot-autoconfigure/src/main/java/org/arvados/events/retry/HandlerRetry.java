@@ -1,0 +1,207 @@
+package org.arvados.events.retry;
+
+import java.time.Duration;
+
+import org.arvados.events.NonRetryableEventException;
+import org.arvados.events.dispatch.StopSignal;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Calls one handler for one event, and again after each failure as long as a {@link RetryPolicy} says, with its
+ * back-off between attempts: Spring Framework's {@link RetryTemplate} does the retrying. Only the handler that
+ * failed is called again.
+ * <p>
+ * The first attempt runs outside the template, so that a handler that does not fail pays nothing for retries; after
+ * a failure the template starts with that failure as its first attempt's. The back-off between attempts waits on
+ * the run's {@link StopSignal} rather than in the template's {@code Thread.sleep}: a stop (or a lead lost) ends the
+ * wait at once without interrupting the thread a handler may be running on, and the event is then given up
+ * unhandled rather than failed.
+ */
+public final class HandlerRetry {
+
+	/** No retries: the first failure is the last. */
+	public static final HandlerRetry NONE = new HandlerRetry(RetryPolicy.builder().maxRetries(0).build(),
+			new RetryListener() {
+			});
+
+	private final RetryPolicy policy;
+
+	private final RetryListener listener;
+
+	/**
+	 * @param policy which failures are retried, how often and how long apart; a failure that is, or is caused by, a
+	 * {@link NonRetryableEventException} is never retried
+	 * @param listener told of each retry and its outcome (metrics)
+	 */
+	public HandlerRetry(RetryPolicy policy, RetryListener listener) {
+		this.policy = policy;
+		this.listener = listener;
+	}
+
+	/**
+	 * Call the handler until it succeeds, its failure is not retryable, the retries are spent, or the run is being
+	 * stopped.
+	 * @param handler the handler's name, for the template's log lines and the listener
+	 * @param stop the run's stop signal
+	 * @param attempt calls the handler once; given the attempt's number, 1 for the first
+	 * @return {@code true} when the handler succeeded; {@code false} when a stop cut the retries short (the event is
+	 * not handled)
+	 * @throws Throwable the last failure, when it was not retryable or the retries are spent
+	 */
+	public boolean call(String handler, StopSignal stop, Attempt attempt) throws Throwable {
+		Throwable first;
+		try {
+			attempt.run(1);
+			return true;
+		}
+		catch (Throwable ex) {
+			first = ex;
+		}
+		if (!retryable(first)) {
+			throw first;
+		}
+		StoppableBackOff backOff = new StoppableBackOff(this.policy.getBackOff(), stop);
+		RetryTemplate template = new RetryTemplate(new Policy(this.policy, backOff));
+		template.setRetryListener(this.listener);
+		try {
+			template.execute(new Retryable<@Nullable Void>() {
+
+				private int number;
+
+				@Override
+				public @Nullable Void execute() throws Throwable {
+					this.number++;
+					if (this.number == 1) {
+						throw first; // the first attempt, made above
+					}
+					attempt.run(this.number);
+					return null;
+				}
+
+				@Override
+				public String getName() {
+					return handler;
+				}
+
+			});
+			return true;
+		}
+		catch (RetryException ex) {
+			if (backOff.cut || stop.isStopping()) {
+				// Cut short by the stop, in the back-off or by an interrupt during it: attempts were left.
+				return false;
+			}
+			Throwable last = ex.getCause();
+			throw (last != null) ? last : ex;
+		}
+	}
+
+	/**
+	 * Whether the policy would retry this failure at all.
+	 * @param failure what a handler threw
+	 * @return {@code false} for a {@link NonRetryableEventException} and what the policy excludes
+	 */
+	public boolean retryable(Throwable failure) {
+		return this.policy.shouldRetry(failure) && !nonRetryable(failure);
+	}
+
+	private static boolean nonRetryable(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof NonRetryableEventException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** One call of the handler. */
+	@FunctionalInterface
+	public interface Attempt {
+
+		/**
+		 * @param number 1 for the first attempt, 2 for the first retry, and so on
+		 * @throws Throwable what the handler threw
+		 */
+		void run(int number) throws Throwable;
+
+	}
+
+	/** The application's policy, with the back-off that a stop cuts short. */
+	private static final class Policy implements RetryPolicy {
+
+		private final RetryPolicy policy;
+
+		private final BackOff backOff;
+
+		Policy(RetryPolicy policy, BackOff backOff) {
+			this.policy = policy;
+			this.backOff = backOff;
+		}
+
+		@Override
+		public boolean shouldRetry(Throwable throwable) {
+			return this.policy.shouldRetry(throwable) && !nonRetryable(throwable);
+		}
+
+		@Override
+		public Duration getTimeout() {
+			return this.policy.getTimeout();
+		}
+
+		@Override
+		public BackOff getBackOff() {
+			return this.backOff;
+		}
+
+	}
+
+	/**
+	 * The policy's back-off, waited out here on the stop signal: the template's own sleep then lasts nothing. When
+	 * the stop comes first it says stop, as a back-off that ran out would, and remembers that it was cut.
+	 */
+	private static final class StoppableBackOff implements BackOff {
+
+		private final BackOff delegate;
+
+		private final StopSignal stop;
+
+		private volatile boolean cut;
+
+		StoppableBackOff(BackOff delegate, StopSignal stop) {
+			this.delegate = delegate;
+			this.stop = stop;
+		}
+
+		@Override
+		public BackOffExecution start() {
+			BackOffExecution execution = this.delegate.start();
+			return () -> {
+				long millis = execution.nextBackOff();
+				if (millis == BackOffExecution.STOP) {
+					return BackOffExecution.STOP;
+				}
+				try {
+					if (this.stop.isStopping() || this.stop.await(Duration.ofMillis(millis).toNanos())) {
+						this.cut = true;
+						return BackOffExecution.STOP;
+					}
+				}
+				catch (InterruptedException ex) {
+					// The template's sleep sees the interrupt and ends the retries.
+					Thread.currentThread().interrupt();
+				}
+				return 0;
+			};
+		}
+
+	}
+
+}
