@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class Benchmarks {
 
 	private static final int LARGE_PADDING = 20 * 1024;
+
+	/** The cost section's builds: this one, this one with handler retries off, the main before concurrency. */
+	private static final List<String> COST_SIDES = List.of("current", "no-retry", "baseline");
 
 	private final long events;
 
@@ -448,7 +452,8 @@ public final class Benchmarks {
 
 	// Issue 24: the cost per event at concurrency 1 (the default) against the main before concurrency, in the same
 	// run: the starter of each build, each in its own process reading the TLS feed through a counting @EventHandler,
-	// alternating, the median of five rounds. benchmarks/run builds the other side (BENCH_BASELINE).
+	// alternating, the median of five rounds. benchmarks/run builds the other side (BENCH_BASELINE). Issue 28: the
+	// same with handler retries off, for what they cost a handler that does not throw.
 	private void cost() throws Exception {
 		String baseline = System.getProperty("bench.baseline");
 		if (baseline == null) {
@@ -460,6 +465,7 @@ public final class Benchmarks {
 		line("%ncost per event at concurrency 1, this build against %s, over TLS (median of %d alternating rounds)",
 				baseline, rounds);
 		line("%-10s %-12s %12s %14s %10s", "event", "build", "events/s", "CPU µs/event", "CPU ÷base");
+		line("(no-retry: this build with arvados.events.handler-retry.max-retries=0)");
 		try (TlsBenchmark tls = TlsBenchmark.create()) {
 			for (int padding : new int[] { 0, LARGE_PADDING }) {
 				long measured = (padding == 0) ? this.events : this.events / 10;
@@ -468,10 +474,16 @@ public final class Benchmarks {
 				Map<String, List<Double>> cpu = new LinkedHashMap<>();
 				try (TlsBenchmark.Feed feed = tls.feed(padding, (warmUp + measured) + ":0")) {
 					for (int round = 0; round < rounds; round++) {
-						List<String> sides = (round % 2 == 0) ? List.of("current", "baseline")
-								: List.of("baseline", "current");
+						List<String> sides = new ArrayList<>(COST_SIDES);
+						if (round % 2 == 1) {
+							Collections.reverse(sides);
+						}
 						for (String side : sides) {
-							Map<String, Object> result = tls.client("starter@" + side, feed.port(), warmUp, measured);
+							// This build with handler retries off: what retries cost a handler that does not throw.
+							Map<String, Object> result = side.equals("no-retry")
+									? tls.client("starter@current", feed.port(), warmUp, measured,
+											List.of("-Darvados.events.handler-retry.max-retries=0"))
+									: tls.client("starter@" + side, feed.port(), warmUp, measured);
 							rates.computeIfAbsent(side, (c) -> new ArrayList<>())
 								.add(measured / (((Number) result.get("nanos")).doubleValue() / 1e9));
 							cpu.computeIfAbsent(side, (c) -> new ArrayList<>())
@@ -481,11 +493,11 @@ public final class Benchmarks {
 				}
 				String label = (padding == 0) ? "~640 B" : "~21 KiB";
 				double base = median(cpu.get("baseline"));
-				for (String side : List.of("current", "baseline")) {
+				for (String side : COST_SIDES) {
 					double perEvent = median(cpu.get(side));
 					line("%-10s %-12s %,12.0f %14.2f %9.2fx", label, side, median(rates.get(side)), perEvent,
 							perEvent / base);
-					rows.add(map("event", label, "build", side.equals("current") ? "current" : baseline, "rounds",
+					rows.add(map("event", label, "build", side.equals("baseline") ? baseline : side, "rounds",
 							rates.get(side).stream().map(Benchmarks::round).toList(), "perSecond",
 							round(median(rates.get(side))), "cpuMicrosPerEvent", round2(perEvent), "cpuRatioToBaseline",
 							round2(perEvent / base), "cpuRounds", cpu.get(side).stream().map(Benchmarks::round2).toList()));

@@ -78,6 +78,15 @@ final class TlsBenchmark implements AutoCloseable {
 	 */
 	Map<String, Object> client(String client, int port, long warmUp, long measured) throws IOException,
 			InterruptedException {
+		return client(client, port, warmUp, measured, List.of());
+	}
+
+	/**
+	 * Run one Java client with options for its JVM, such as {@code -Darvados.events.*} properties.
+	 * @see #client(String, int, long, long)
+	 */
+	Map<String, Object> client(String client, int port, long warmUp, long measured, List<String> jvmOptions)
+			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		if (client.startsWith("node")) {
 			command.addAll(List.of(node(), NODE_SCRIPTS.resolve("client.cjs").toString(), "--url",
@@ -95,6 +104,7 @@ final class TlsBenchmark implements AutoCloseable {
 			if (options != null && !options.isBlank()) {
 				command.addAll(List.of(options.trim().split("\\s+")));
 			}
+			command.addAll(jvmOptions);
 			// KIND@SIDE runs the client from another build's jar, which benchmarks/run extracted (the cost section).
 			int at = client.indexOf('@');
 			String kind = (at < 0) ? client : client.substring(0, at);
