@@ -105,7 +105,7 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		AtomicReference<@Nullable Throwable> afterAcknowledged = new AtomicReference<>();
 		try {
 			boolean handled = this.retry.obtain()
-				.call(this.description, EventHandlerMethodAdapter.stopSignal(applicationEvent), (attempt) -> {
+				.call(this.description, event, EventHandlerMethodAdapter.stopSignal(applicationEvent), (attempt) -> {
 					try {
 						EventHandlerMethodAdapter.observe(this.factory, event, this.description, attempt,
 								() -> invoke(event, tracked));

@@ -145,7 +145,8 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 			return;
 		}
 		try {
-			if (!this.retry.obtain().call(this.description, stopSignal(event), (attempt) -> attempt(event, attempt))) {
+			if (!this.retry.obtain()
+				.call(this.description, arvadosEvent, stopSignal(event), (attempt) -> attempt(event, attempt))) {
 				letGo(event, arvadosEvent, this.description);
 			}
 		}

@@ -1,12 +1,18 @@
 package org.arvados.events.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.annotation.EventHandlerListenerFactory;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
+import org.arvados.events.lifecycle.EventHeldEvent;
 import org.arvados.events.observation.EventHandlerObservationConvention;
 import org.arvados.events.retry.HandlerRetry;
 import org.arvados.events.retry.HandlerRetryListener;
+import org.arvados.events.retry.HeldEvents;
+import org.arvados.events.retry.WhenExhausted;
+import org.arvados.events.transport.SecretRedactor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,6 +31,8 @@ import org.springframework.core.retry.support.CompositeRetryListener;
 @EnableConfigurationProperties(ArvadosEventHandlerRetryProperties.class)
 public final class ArvadosEventHandlerAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(ArvadosEventHandlerAutoConfiguration.class);
+
 	// Static: event listener factories are looked up while bean definitions are still being processed.
 	@Bean
 	static EventHandlerListenerFactory arvadosEventHandlerListenerFactory(
@@ -38,10 +46,33 @@ public final class ArvadosEventHandlerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HandlerRetry arvadosEventHandlerRetry(ArvadosEventHandlerRetryProperties properties,
-			ObjectProvider<HandlerRetryListener> listeners) {
+			ObjectProvider<HandlerRetryListener> listeners, HeldEvents held) {
 		CompositeRetryListener listener = new CompositeRetryListener();
 		listeners.orderedStream().forEach(listener::addListener);
-		return new HandlerRetry(properties.toPolicy(), listener);
+		if (properties.getExhausted() == WhenExhausted.DEAD_LETTER) {
+			throw new IllegalStateException("arvados.events.handler-retry.exhausted=dead-letter is not available yet: "
+					+ "use skip or hold");
+		}
+		return new HandlerRetry(properties.toPolicy(), listener, properties.getExhausted(), properties.getMaxDelay(),
+				held);
+	}
+
+	// The token of the stream, when there is one, is cut out of the last error the holds show.
+	@Bean
+	@ConditionalOnMissingBean
+	HeldEvents arvadosHeldEvents(ObjectProvider<ArvadosConnectionDetails> details,
+			ObjectProvider<ApplicationEventPublisher> publisher) {
+		HeldEvents held = new HeldEvents((text) -> {
+			ArvadosConnectionDetails connection = details.getIfAvailable();
+			return (connection != null) ? new SecretRedactor(connection.token()).redact(text) : text;
+		});
+		held.setOnHeld((event) -> {
+			logger.warn("Arvados event " + event.eventId() + " is held: handler " + event.handler() + " still fails after "
+					+ event.attempts() + " attempt(s) (" + event.lastError() + "); it is called again every "
+					+ "handler-retry.max-delay until it succeeds, and the position stays on the event until then");
+			publisher.ifAvailable((events) -> events.publishEvent(new EventHeldEvent(held, event)));
+		});
+		return held;
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.arvados.events.retry.WhenExhausted;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.validation.Errors;
@@ -13,7 +15,7 @@ import org.springframework.validation.Validator;
  * How an {@code @EventHandler} that throws is tried again ({@code arvados.events.handler-retry.*}), on Spring
  * Framework's core retry: only the handler that threw is called again, after a back-off that grows from
  * {@code delay} by {@code multiplier} up to {@code max-delay}. When the retries are spent, or the failure is not
- * retryable, the event goes to the {@code EventHandlerErrorHandler} and counts as handled.
+ * retryable, {@code exhausted} says what becomes of the event.
  */
 @ConfigurationProperties("arvados.events.handler-retry")
 public class ArvadosEventHandlerRetryProperties implements Validator {
@@ -53,6 +55,13 @@ public class ArvadosEventHandlerRetryProperties implements Validator {
 	 * The exception types never retried (with their subclasses); {@code NonRetryableEventException} never is.
 	 */
 	private List<Class<? extends Throwable>> excludes = new ArrayList<>();
+
+	/**
+	 * What becomes of an event whose handler still fails after its retries: skip (the error handler has the
+	 * failure, the event counts as handled), or hold (the handler is called again every max-delay until it
+	 * succeeds or the event is released; the position stays on it).
+	 */
+	private WhenExhausted exhausted = WhenExhausted.SKIP;
 
 	public long getMaxRetries() {
 		return this.maxRetries;
@@ -124,6 +133,14 @@ public class ArvadosEventHandlerRetryProperties implements Validator {
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			errors.reject("invalid", String.valueOf(ex.getMessage()));
 		}
+	}
+
+	public WhenExhausted getExhausted() {
+		return this.exhausted;
+	}
+
+	public void setExhausted(WhenExhausted exhausted) {
+		this.exhausted = exhausted;
 	}
 
 	/**

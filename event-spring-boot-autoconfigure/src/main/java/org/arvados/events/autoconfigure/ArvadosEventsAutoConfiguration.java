@@ -25,6 +25,7 @@ import org.arvados.events.checkpoint.InMemoryEventCheckpointStore;
 import org.arvados.events.checkpoint.ResumePosition;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.pull.ArvadosEventListeners;
+import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.StartFrom;
 import org.arvados.events.subscription.SubscriptionFactory;
@@ -118,7 +119,7 @@ public final class ArvadosEventsAutoConfiguration {
 			ArvadosConnectionDetails details, WebSocketClient arvadosWebSocketClient,
 			EventCheckpointStore checkpointStore, EventHandlerErrorHandler errorHandler,
 			ApplicationEventPublisher publisher, Environment environment, ObjectProvider<SslBundles> sslBundles,
-			ArvadosEventListeners listeners) {
+			ArvadosEventListeners listeners, ObjectProvider<HeldEvents> held) {
 		// The values were validated when the properties were bound (ArvadosEventsProperties#validate).
 		ArvadosEventsProperties.WebSocket websocket = properties.getWebsocket();
 		ArvadosEventsProperties.Polling polling = properties.getPolling();
@@ -134,13 +135,15 @@ public final class ArvadosEventsAutoConfiguration {
 		LogsClient logsClient = new LogsClient(details.endpoint(), details.token(), restClient);
 		ResumePosition position = new ResumePosition(properties.getGaps().getTimeout(), properties.getGaps().getMax());
 		WebSocketTransport transport = new WebSocketTransport(arvadosWebSocketClient, (int) maxMessageSize);
-		return new SubscriptionFactory(settings, transport, urlResolver,
+		ArvadosEventSubscription subscription = new SubscriptionFactory(settings, transport, urlResolver,
 				new TokenVerifier(details.endpoint(), details.token(), restClient), logsClient, checkpointStore, position,
 				properties.getQueueCapacity(), properties.getQueueMaxSize().toBytes(), properties.getDispatch(),
 				properties.getConcurrency(), publisher,
 				errorHandler, stopTimeout(environment), properties.getCheckpoint().getInterval(),
 				properties.getCaughtUpThreshold(), listeners)
 			.create();
+		held.ifAvailable(subscription::setHeldEvents);
+		return subscription;
 	}
 
 	// A durable store is there to resume from.

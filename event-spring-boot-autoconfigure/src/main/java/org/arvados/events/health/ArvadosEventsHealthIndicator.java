@@ -3,11 +3,17 @@ package org.arvados.events.health;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
+import org.arvados.events.retry.HeldEvent;
+import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.subscription.SubscriptionState;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -23,8 +29,9 @@ import org.springframework.boot.health.contributor.Status;
  * <li>OUT_OF_SERVICE once stopped, UP while standing by for a leader election.</li>
  * </ul>
  * Details: {@code role} (with a leader election), {@code phase}, {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
- * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code reason} (why events do not flow), {@code lastError}. None of
- * them carries the token.
+ * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code reason} (why events do not flow), {@code lastError}, and
+ * {@code held}: each event held by {@code handler-retry.exhausted: hold} (its id, handler, attempts, since when and
+ * the last error; the status stays what the stream's is). None of them carries the token.
  */
 public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 
@@ -35,6 +42,8 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 	private final Duration downAfter;
 
 	private final Clock clock;
+
+	private volatile @Nullable HeldEvents held;
 
 	public ArvadosEventsHealthIndicator(ArvadosEventSubscription subscription, String host, Duration downAfter) {
 		this(subscription, host, downAfter, Clock.systemUTC());
@@ -47,6 +56,14 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		this.host = host;
 		this.downAfter = downAfter;
 		this.clock = clock;
+	}
+
+	/**
+	 * Show the events held ({@code handler-retry.exhausted: hold}) in the details, as {@code held}.
+	 * @param held the held events
+	 */
+	public void setHeldEvents(HeldEvents held) {
+		this.held = held;
 	}
 
 	@Override
@@ -77,6 +94,21 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		if (state.lastError() != null) {
 			builder.withDetail("lastError", state.lastError());
 		}
+		HeldEvents held = this.held;
+		List<HeldEvent> holds = (held != null) ? held.list() : List.of();
+		if (!holds.isEmpty()) {
+			builder.withDetail("held", holds.stream().map(ArvadosEventsHealthIndicator::detail).toList());
+		}
+	}
+
+	private static Map<String, Object> detail(HeldEvent held) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("eventId", held.eventId());
+		detail.put("handler", held.handler());
+		detail.put("attempts", held.attempts());
+		detail.put("since", held.since().toString());
+		detail.put("lastError", held.lastError());
+		return detail;
 	}
 
 	private Status status(SubscriptionState state, Instant now) {

@@ -2,6 +2,7 @@ package org.arvados.events.retry;
 
 import java.time.Duration;
 
+import org.arvados.events.ArvadosEvent;
 import org.arvados.events.NonRetryableEventException;
 import org.arvados.events.dispatch.StopSignal;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,7 @@ import org.springframework.core.retry.RetryListener;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
+import org.springframework.util.Assert;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -32,58 +34,148 @@ public final class HandlerRetry {
 			new RetryListener() {
 			});
 
+	/**
+	 * What a held event's attempts throw to the template instead of the handler's failure (kept by the hold): the
+	 * template keeps each attempt's exception until it returns, and a hold may last days. Without a stack trace, and
+	 * the same every time, so that it keeps only a reference per attempt.
+	 */
+	private static final RuntimeException STILL_FAILING = new RuntimeException("still failing", null, false, false) {
+	};
+
 	private final RetryPolicy policy;
 
 	private final RetryListener listener;
 
+	private final WhenExhausted whenExhausted;
+
+	private final Duration holdInterval;
+
+	private final @Nullable HeldEvents held;
+
 	/**
+	 * Retries that end in the error handler ({@link WhenExhausted#SKIP}).
 	 * @param policy which failures are retried, how often and how long apart; a failure that is, or is caused by, a
 	 * {@link NonRetryableEventException} is never retried
 	 * @param listener told of each retry and its outcome (metrics)
 	 */
 	public HandlerRetry(RetryPolicy policy, RetryListener listener) {
-		this.policy = policy;
-		this.listener = listener;
+		this(policy, listener, WhenExhausted.SKIP, Duration.ZERO, null);
 	}
 
 	/**
-	 * Call the handler until it succeeds, its failure is not retryable, the retries are spent, or the run is being
-	 * stopped.
+	 * @param policy which failures are retried, how often and how long apart; a failure that is, or is caused by, a
+	 * {@link NonRetryableEventException} is never retried
+	 * @param listener told of each retry and its outcome (metrics)
+	 * @param whenExhausted what becomes of an event whose handler still fails ({@link WhenExhausted#DEAD_LETTER} is
+	 * not supported here yet)
+	 * @param holdInterval with {@link WhenExhausted#HOLD}, the wait between the attempts of a held event
+	 * @param held the events held, with {@link WhenExhausted#HOLD}
+	 */
+	public HandlerRetry(RetryPolicy policy, RetryListener listener, WhenExhausted whenExhausted, Duration holdInterval,
+			@Nullable HeldEvents held) {
+		Assert.isTrue(whenExhausted != WhenExhausted.HOLD || (held != null && holdInterval.toMillis() > 0),
+				"A hold needs HeldEvents and an interval");
+		Assert.isTrue(whenExhausted != WhenExhausted.DEAD_LETTER, "dead-letter is not supported yet");
+		this.policy = policy;
+		this.listener = listener;
+		this.whenExhausted = whenExhausted;
+		this.holdInterval = holdInterval;
+		this.held = held;
+	}
+
+	/**
+	 * Call the handler until it succeeds, its failure is not retryable, the retries are spent (and, with
+	 * {@link WhenExhausted#HOLD}, until it succeeds or is let go), or the run is being stopped.
 	 * @param handler the handler's name, for the template's log lines and the listener
+	 * @param event the event, for a hold
 	 * @param stop the run's stop signal
 	 * @param attempt calls the handler once; given the attempt's number, 1 for the first
 	 * @return {@code true} when the handler succeeded; {@code false} when a stop cut the retries short (the event is
 	 * not handled)
-	 * @throws Throwable the last failure, when it was not retryable or the retries are spent
+	 * @throws Throwable the last failure, when the event is to go to the error handler: not retryable, the retries
+	 * spent, or let go from its hold
 	 */
-	public boolean call(String handler, StopSignal stop, Attempt attempt) throws Throwable {
-		Throwable first;
+	public boolean call(String handler, ArvadosEvent event, StopSignal stop, Attempt attempt) throws Throwable {
+		Throwable failure;
 		try {
 			attempt.run(1);
 			return true;
 		}
 		catch (Throwable ex) {
-			first = ex;
+			failure = ex;
 		}
-		if (!retryable(first)) {
-			throw first;
+		int attempts = 1;
+		if (retryable(failure)) {
+			StoppableBackOff backOff = new StoppableBackOff(this.policy.getBackOff(), stop);
+			RetryTemplate template = new RetryTemplate(new Policy(this.policy, backOff));
+			template.setRetryListener(this.listener);
+			Throwable first = failure;
+			try {
+				template.execute(new Retryable<@Nullable Void>() {
+
+					private int number;
+
+					@Override
+					public @Nullable Void execute() throws Throwable {
+						this.number++;
+						if (this.number == 1) {
+							throw first; // the first attempt, made above
+						}
+						attempt.run(this.number);
+						return null;
+					}
+
+					@Override
+					public String getName() {
+						return handler;
+					}
+
+				});
+				return true;
+			}
+			catch (RetryException ex) {
+				if (backOff.cut || stop.isStopping()) {
+					// Cut short by the stop, in the back-off or by an interrupt during it: attempts were left.
+					return false;
+				}
+				failure = ex.getCause();
+				attempts += ex.getRetryCount();
+			}
 		}
-		StoppableBackOff backOff = new StoppableBackOff(this.policy.getBackOff(), stop);
-		RetryTemplate template = new RetryTemplate(new Policy(this.policy, backOff));
-		template.setRetryListener(this.listener);
+		if (this.whenExhausted == WhenExhausted.HOLD && this.held != null) {
+			return hold(handler, event, stop, attempt, failure, attempts, this.held);
+		}
+		throw failure;
+	}
+
+	// Every holdInterval, until the handler succeeds, the event is let go (its last failure is thrown), or a stop.
+	private boolean hold(String handler, ArvadosEvent event, StopSignal stop, Attempt attempt, Throwable failure,
+			int attempts, HeldEvents held) throws Throwable {
+		HeldEvents.Hold hold = held.hold(event.id(), handler, attempts, failure);
 		try {
+			HoldBackOff backOff = new HoldBackOff(this.holdInterval.toNanos(), hold, stop);
+			RetryTemplate template = new RetryTemplate(RetryPolicy.builder()
+				.backOff(backOff)
+				.predicate((ex) -> ex == STILL_FAILING)
+				.build());
 			template.execute(new Retryable<@Nullable Void>() {
 
-				private int number;
+				private int number = attempts;
 
 				@Override
-				public @Nullable Void execute() throws Throwable {
-					this.number++;
-					if (this.number == 1) {
-						throw first; // the first attempt, made above
+				public @Nullable Void execute() {
+					if (this.number == attempts) {
+						this.number++;
+						throw STILL_FAILING; // the last attempt, made above
 					}
-					attempt.run(this.number);
-					return null;
+					try {
+						attempt.run(this.number++);
+						return null;
+					}
+					catch (Throwable ex) {
+						hold.failed(ex);
+						throw STILL_FAILING;
+					}
 				}
 
 				@Override
@@ -95,15 +187,15 @@ public final class HandlerRetry {
 			return true;
 		}
 		catch (RetryException ex) {
-			if (backOff.cut || stop.isStopping()) {
-				// Cut short by the stop, in the back-off or by an interrupt during it: attempts were left.
-				return false;
+			if (hold.isReleased()) {
+				throw hold.lastFailure();
 			}
-			Throwable last = ex.getCause();
-			throw (last != null) ? last : ex;
+			return false;
+		}
+		finally {
+			held.end(hold);
 		}
 	}
-
 	/**
 	 * Whether the policy would retry this failure at all.
 	 * @param failure what a handler threw
@@ -159,6 +251,28 @@ public final class HandlerRetry {
 		@Override
 		public BackOff getBackOff() {
 			return this.backOff;
+		}
+
+	}
+
+	/** A held event's back-off: the hold's interval, waited out on the stop signal and the hold's release. */
+	private static final class HoldBackOff implements BackOff {
+
+		private final long nanos;
+
+		private final HeldEvents.Hold hold;
+
+		private final StopSignal stop;
+
+		HoldBackOff(long nanos, HeldEvents.Hold hold, StopSignal stop) {
+			this.nanos = nanos;
+			this.hold = hold;
+			this.stop = stop;
+		}
+
+		@Override
+		public BackOffExecution start() {
+			return () -> (this.hold.await(this.nanos, this.stop) != null) ? BackOffExecution.STOP : 0;
 		}
 
 	}

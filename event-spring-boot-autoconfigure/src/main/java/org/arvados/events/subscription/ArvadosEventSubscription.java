@@ -19,6 +19,8 @@ import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.lifecycle.StreamRoleChangedEvent;
 import org.arvados.events.lifecycle.SubscriptionStartedEvent;
 import org.arvados.events.pull.ArvadosEventListeners;
+import org.arvados.events.retry.HeldEvent;
+import org.arvados.events.retry.HeldEvents;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -47,6 +49,8 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 	};
 
 	private final SubscriptionSettings settings;
+
+	private volatile @Nullable HeldEvents held;
 
 	private final EventIntake intake;
 
@@ -402,6 +406,34 @@ public class ArvadosEventSubscription implements SmartLifecycle, DisposableBean 
 		stop(() -> {
 		});
 		this.intake.abandon(this.intake.dispatcher()::abandon);
+	}
+
+	/**
+	 * Let an event go that is held because its handler still fails ({@code handler-retry.exhausted: hold}): the
+	 * handler is not called again, the {@code EventHandlerErrorHandler} has its last failure, the event counts as
+	 * handled and the stream goes on after it. The {@code arvadosevents} actuator endpoint does the same.
+	 * @param eventId the event's id
+	 * @return whether an event with that id was held
+	 */
+	public boolean release(long eventId) {
+		HeldEvents held = this.held;
+		return held != null && held.release(eventId);
+	}
+
+	/**
+	 * The events held now, the longest held first ({@code handler-retry.exhausted: hold}); none without holds.
+	 */
+	public List<HeldEvent> heldEvents() {
+		HeldEvents held = this.held;
+		return (held != null) ? held.list() : List.of();
+	}
+
+	/**
+	 * Where the events held by handler retries are; set by the auto-configuration.
+	 * @param held the held events
+	 */
+	public void setHeldEvents(HeldEvents held) {
+		this.held = held;
 	}
 
 	/**

@@ -4,8 +4,10 @@ import org.arvados.events.autoconfigure.ArvadosConnectionDetails;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsProperties;
 import org.arvados.events.health.ArvadosEventsHealthIndicator;
+import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,9 +29,11 @@ public final class ArvadosEventsHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "arvadosEventsHealthIndicator")
 	ArvadosEventsHealthIndicator arvadosEventsHealthIndicator(ArvadosEventSubscription subscription,
-			ArvadosConnectionDetails details, ArvadosEventsProperties properties) {
-		return new ArvadosEventsHealthIndicator(subscription, details.endpoint().getHost(),
-				properties.getHealth().getDownAfter());
+			ArvadosConnectionDetails details, ArvadosEventsProperties properties, ObjectProvider<HeldEvents> held) {
+		ArvadosEventsHealthIndicator indicator = new ArvadosEventsHealthIndicator(subscription,
+				details.endpoint().getHost(), properties.getHealth().getDownAfter());
+		held.ifAvailable(indicator::setHeldEvents);
+		return indicator;
 	}
 
 }

@@ -1,10 +1,14 @@
 package org.arvados.events.autoconfigure.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
 import org.arvados.events.metrics.ArvadosEventsMeterBinder;
 import org.arvados.events.metrics.EventHandlerMetricsObservationHandler;
 import org.arvados.events.metrics.HandlerRetryMetrics;
+import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
  * and gauges (bound to every registry by Spring Boot), and handler counters for applications with a
  * {@link MeterRegistry} (observed through the {@code ObservationRegistry}).
  */
-@AutoConfiguration(after = ArvadosEventsAutoConfiguration.class,
+@AutoConfiguration(after = { ArvadosEventHandlerAutoConfiguration.class, ArvadosEventsAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
@@ -46,6 +50,14 @@ public final class ArvadosEventsMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		HandlerRetryMetrics arvadosEventHandlerRetryMetrics(MeterRegistry registry) {
 			return new HandlerRetryMetrics(registry);
+		}
+
+		@Bean
+		@ConditionalOnBean(HeldEvents.class)
+		MeterBinder arvadosHeldEventsMeterBinder(HeldEvents held) {
+			return (registry) -> Gauge.builder("arvados.events.handler.held", held, HeldEvents::count)
+				.description("Events held because their handler still fails after its retries")
+				.register(registry);
 		}
 
 	}
