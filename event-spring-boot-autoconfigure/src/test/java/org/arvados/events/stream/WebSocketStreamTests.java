@@ -109,7 +109,9 @@ class WebSocketStreamTests {
 	@Test
 	void aGapThatNeverFillsIsClosedAfterTheGapTimeout() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.gaps.timeout=300ms").run((context) -> {
+			// Missing ids are looked up every polling.interval (15 s by default), and a gap is closed at the first
+			// look-up after its timeout: both short, as in GapTests.
+			runner(cluster, "arvados.events.gaps.timeout=300ms", "arvados.events.polling.interval=100ms").run((context) -> {
 				awaitSubscribed(context);
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				emit(cluster);
