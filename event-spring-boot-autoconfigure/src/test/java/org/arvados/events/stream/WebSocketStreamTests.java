@@ -116,9 +116,16 @@ class WebSocketStreamTests {
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				emit(cluster);
 				Transaction rolledBack = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+				// The gap cannot be seen before the event above it is sent.
+				long sending = System.nanoTime();
 				LogEntry next = emit(cluster);
 				rolledBack.rollback();
-				await().atMost(WAIT).until(() -> subscription.state().lowWaterMark() == next.id());
+				await().atMost(WAIT)
+					.pollInterval(java.time.Duration.ofMillis(10))
+					.until(() -> subscription.state().lowWaterMark() == next.id());
+				// Looked up every 100 ms, the gap must still be kept until its timeout.
+				assertThat(java.time.Duration.ofNanos(System.nanoTime() - sending)).as("kept for gaps.timeout")
+					.isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
 				assertThat(subscription.state().closedGaps()).isEqualTo(1);
 				assertThat(subscription.state().openGaps()).isZero();
 			});
