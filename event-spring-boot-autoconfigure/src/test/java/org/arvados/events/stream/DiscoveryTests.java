@@ -43,6 +43,9 @@ class DiscoveryTests {
 
 	private static final String DISCOVERY = "/discovery/v1/apis/arvados/v1/rest";
 
+	/** Not the default 15 s: an event emitted while polling is found within a tenth of a second, not fifteen. */
+	private static final String POLL_OFTEN = "arvados.events.polling.interval=100ms";
+
 	@RegisterExtension
 	final WireMockExtension api = WireMockExtension.newInstance()
 		.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
@@ -98,7 +101,7 @@ class DiscoveryTests {
 		try (FakeArvadosCluster cluster = cluster().start()) {
 			proxyTheRestTo(cluster);
 			this.api.stubFor(get(DISCOVERY).willReturn(okJson("{\"websocketUrl\":\"wss://h/web socket\"}")));
-			apiRunner(cluster).run((context) -> {
+			apiRunner(cluster, POLL_OFTEN).run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
 				await().atMost(WAIT)
 					.until(() -> context.getBean(ArvadosEventSubscription.class).state().phase() == StreamPhase.POLLING);
@@ -107,7 +110,7 @@ class DiscoveryTests {
 				assertThat(output).contains("advertises a websocketUrl that is not a ws:// or wss:// URL")
 					.doesNotContain("Cannot reach the API");
 			});
-			apiRunner(cluster).withPropertyValues("arvados.events.transport=polling").run((context) -> {
+			apiRunner(cluster, POLL_OFTEN, "arvados.events.transport=polling").run((context) -> {
 				Recorder recorder = context.getBean(Recorder.class);
 				await().atMost(WAIT)
 					.until(() -> context.getBean(ArvadosEventSubscription.class).state().phase() == StreamPhase.POLLING);

@@ -109,14 +109,23 @@ class WebSocketStreamTests {
 	@Test
 	void aGapThatNeverFillsIsClosedAfterTheGapTimeout() {
 		try (FakeArvadosCluster cluster = cluster().start()) {
-			runner(cluster, "arvados.events.gaps.timeout=300ms").run((context) -> {
+			// Missing ids are looked up every polling.interval (15 s by default), and a gap is closed at the first
+			// look-up after its timeout: both short, as in GapTests.
+			runner(cluster, "arvados.events.gaps.timeout=300ms", "arvados.events.polling.interval=100ms").run((context) -> {
 				awaitSubscribed(context);
 				ArvadosEventSubscription subscription = context.getBean(ArvadosEventSubscription.class);
 				emit(cluster);
 				Transaction rolledBack = cluster.begin("update", FakeArvadosCluster.uuid("4zz18"), Map.of());
+				// The gap cannot be seen before the event above it is sent.
+				long sending = System.nanoTime();
 				LogEntry next = emit(cluster);
 				rolledBack.rollback();
-				await().atMost(WAIT).until(() -> subscription.state().lowWaterMark() == next.id());
+				await().atMost(WAIT)
+					.pollInterval(java.time.Duration.ofMillis(10))
+					.until(() -> subscription.state().lowWaterMark() == next.id());
+				// Looked up every 100 ms, the gap must still be kept until its timeout.
+				assertThat(java.time.Duration.ofNanos(System.nanoTime() - sending)).as("kept for gaps.timeout")
+					.isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
 				assertThat(subscription.state().closedGaps()).isEqualTo(1);
 				assertThat(subscription.state().openGaps()).isZero();
 			});

@@ -29,7 +29,7 @@ class RestartTests {
 	Path folder;
 
 	private WorkerProcess start(FakeArvadosCluster cluster, String name) {
-		WorkerProcess worker = WorkerProcess.start(CheckpointedWorker.class, this.folder.resolve(name + ".log"),
+		WorkerProcess worker = WorkerProcess.startQuickly(CheckpointedWorker.class, this.folder.resolve(name + ".log"),
 				"--arvados.events.endpoint=" + cluster.endpoint(), "--arvados.events.token=" + cluster.token(),
 				"--arvados.events.checkpoint.file=" + this.folder.resolve("position.checkpoint"),
 				"--arvados.events.checkpoint.interval=100ms");
@@ -127,8 +127,9 @@ class RestartTests {
 	void aCorruptCheckpointFileStopsTheStartWithWhatToDo() throws Exception {
 		java.nio.file.Files.writeString(this.folder.resolve("position.checkpoint"), "{\"v\":1,\"highest\":");
 		try (FakeArvadosCluster cluster = FakeArvadosCluster.start();
-				WorkerProcess worker = WorkerProcess.start(CheckpointedWorker.class, this.folder.resolve("corrupt.log"),
-						"--arvados.events.endpoint=" + cluster.endpoint(), "--arvados.events.token=" + cluster.token(),
+				WorkerProcess worker = WorkerProcess.startQuickly(CheckpointedWorker.class,
+						this.folder.resolve("corrupt.log"), "--arvados.events.endpoint=" + cluster.endpoint(),
+						"--arvados.events.token=" + cluster.token(),
 						"--arvados.events.checkpoint.file=" + this.folder.resolve("position.checkpoint"))) {
 			await().atMost(WAIT).until(() -> !worker.isAlive());
 			assertThat(worker.printed("position.checkpoint")).isTrue();
