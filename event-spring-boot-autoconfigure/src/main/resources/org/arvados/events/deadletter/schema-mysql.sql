@@ -1,5 +1,5 @@
 -- Arvados events: the dead letters (events whose handler failed for good), JdbcEventDeadLetterStore.
--- Run by Spring Boot with arvados.events.dead-letter.jdbc.initialize-schema (MariaDB too); safe to run again.
+-- Run by Spring Boot with arvados.events.dead-letter.jdbc.initialize-schema (MariaDB too). Safe to run again.
 -- MySQL has no CREATE INDEX IF NOT EXISTS: the index is declared with the table.
 CREATE TABLE IF NOT EXISTS ARVADOS_EVENTS_DEAD_LETTER (
 	ID BIGINT NOT NULL AUTO_INCREMENT,
