@@ -100,6 +100,7 @@ public class JdbcEventDeadLetterStore implements EventDeadLetterStore {
 	@Override
 	public DeadLetter add(ArvadosEvent event, String handler, Throwable failure, int attempts) {
 		Assert.notNull(event, "'event' must not be null");
+		Assert.notNull(handler, "'handler' must not be null");
 		Assert.notNull(failure, "'failure' must not be null");
 		String name = cut(handler, HANDLER_LENGTH);
 		String message = this.redactor.redact(failure.getMessage());
