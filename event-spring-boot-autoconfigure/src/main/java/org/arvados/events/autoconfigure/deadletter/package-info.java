@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the dead-letter store: a database table for the events whose handler failed for good.
+ */
+@NullMarked
+package org.arvados.events.autoconfigure.deadletter;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,15 @@
+-- Arvados events: the dead letters (events whose handler failed for good), JdbcEventDeadLetterStore.
+-- Run by Spring Boot with arvados.events.dead-letter.jdbc.initialize-schema (MariaDB too). Safe to run again.
+-- MySQL has no CREATE INDEX IF NOT EXISTS: the index is declared with the table.
+CREATE TABLE IF NOT EXISTS ARVADOS_EVENTS_DEAD_LETTER (
+	ID BIGINT NOT NULL AUTO_INCREMENT,
+	EVENT_ID BIGINT NOT NULL,
+	EVENT_JSON LONGTEXT NOT NULL,
+	HANDLER VARCHAR(500) NOT NULL,
+	EXCEPTION_TYPE VARCHAR(1000) NOT NULL,
+	MESSAGE VARCHAR(4000),
+	ATTEMPTS INT NOT NULL,
+	CREATED_AT DATETIME(6) NOT NULL,
+	CONSTRAINT ARVADOS_EVENTS_DEAD_LETTER_PK PRIMARY KEY (ID),
+	INDEX ARVADOS_EVENTS_DEAD_LETTER_HANDLER_IX (HANDLER, ID)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
