@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.retry.HeldEvent;
 import org.arvados.events.retry.HeldEvents;
 import org.jspecify.annotations.Nullable;
@@ -20,10 +21,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  * <li>read ({@code GET /actuator/arvadosevents}): {@code held}, each event held by
  * {@code handler-retry.exhausted: hold} with its handler, attempts, since when and last error (never the
- * token);</li>
+ * token), and {@code deadLetters}, how many are kept (with {@code handler-retry.exhausted: dead-letter});</li>
  * <li>write ({@code POST /actuator/arvadosevents} with {@code {"action": "release", "eventId": 123}}): the held
  * event's handler is not called again, the {@code EventHandlerErrorHandler} has its last failure, and the event
- * counts as handled.</li>
+ * counts as handled;</li>
+ * <li>write with {@code {"action": "replay"}} (and optionally {@code "handler"} and {@code "max"}): the dead letters
+ * are handed to their handler again, oldest first, and those it handled are removed.</li>
  * </ul>
  */
 @Endpoint(id = "arvadosevents")
@@ -31,8 +34,19 @@ public class ArvadosEventsEndpoint {
 
 	private final HeldEvents held;
 
+	private final @Nullable DeadLetters deadLetters;
+
 	public ArvadosEventsEndpoint(HeldEvents held) {
+		this(held, null);
+	}
+
+	/**
+	 * @param held the events held
+	 * @param deadLetters the dead letters, with {@code handler-retry.exhausted: dead-letter}
+	 */
+	public ArvadosEventsEndpoint(HeldEvents held, @Nullable DeadLetters deadLetters) {
 		this.held = held;
+		this.deadLetters = deadLetters;
 	}
 
 	/**
@@ -41,7 +55,12 @@ public class ArvadosEventsEndpoint {
 	 */
 	@ReadOperation
 	public Map<String, Object> events() {
-		return Map.of("held", this.held.list().stream().map(ArvadosEventsEndpoint::describe).toList());
+		Map<String, Object> events = new LinkedHashMap<>();
+		events.put("held", this.held.list().stream().map(ArvadosEventsEndpoint::describe).toList());
+		if (this.deadLetters != null) {
+			events.put("deadLetters", this.deadLetters.count());
+		}
+		return events;
 	}
 
 	/**
@@ -50,10 +69,36 @@ public class ArvadosEventsEndpoint {
 	 * @param eventId the event
 	 * @return {@code action}, {@code eventId} and whether the event was found ({@code done})
 	 */
-	@WriteOperation
 	public Map<String, Object> act(String action, @Nullable Long eventId) {
+		return act(action, eventId, null, null);
+	}
+
+	/**
+	 * Act on an event, or on the dead letters.
+	 * @param action {@code release}: let a held event go; {@code replay}: hand dead letters to their handler again,
+	 * oldest first, and remove those it handled
+	 * @param eventId the held event to release
+	 * @param handler with {@code replay}, only that handler's letters (all by default)
+	 * @param max with {@code replay}, how many at most (100 by default)
+	 * @return what was done
+	 */
+	@WriteOperation
+	public Map<String, Object> act(String action, @Nullable Long eventId, @Nullable String handler,
+			@Nullable Integer max) {
+		if ("replay".equals(action)) {
+			if (this.deadLetters == null) {
+				throw new IllegalArgumentException("There are no dead letters: handler-retry.exhausted is not dead-letter");
+			}
+			DeadLetters.Replay replay = this.deadLetters.replay(handler, (max != null) ? max : 100);
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("action", action);
+			result.put("handled", replay.handled());
+			result.put("failed", replay.failed());
+			result.put("unknownHandler", replay.unknown());
+			return result;
+		}
 		if (!"release".equals(action)) {
-			throw new IllegalArgumentException("Unknown action '" + action + "': the action is release");
+			throw new IllegalArgumentException("Unknown action '" + action + "': the actions are release and replay");
 		}
 		if (eventId == null) {
 			throw new IllegalArgumentException("release needs the eventId of a held event");

@@ -71,6 +71,15 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		this.id = StringUtils.hasText(annotation.id()) ? annotation.id() : this.description;
 		this.factory = factory;
 		this.retry = SingletonSupplier.of(() -> factory.retry(method));
+		factory.register(this.description, (event) -> {
+			try {
+				EventHandlerMethodAdapter.observe(factory, event, this.description, 1, () -> invoke(event, () -> {
+				}));
+			}
+			catch (RuntimeException | Error ex) {
+				throw EventHandlerMethodAdapter.unwrap(ex);
+			}
+		});
 	}
 
 	static boolean takesAcknowledgment(Method method) {

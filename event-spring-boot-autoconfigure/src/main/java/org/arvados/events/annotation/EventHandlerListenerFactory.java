@@ -1,9 +1,12 @@
 package org.arvados.events.annotation;
 
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.observation.EventHandlerObservationConvention;
@@ -44,6 +47,9 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 	private final SingletonSupplier<HandlerRetry> retry;
 
 	private @Nullable BeanFactory beanFactory;
+
+	/** Each handler by its name, for a replay of dead letters. */
+	private final Map<String, DeadLetters.HandlerInvocation> handlers = new ConcurrentHashMap<>();
 
 	/**
 	 * @param errorHandler where failures go once their retries are spent
@@ -115,6 +121,20 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 			return HandlerRetry.NONE;
 		}
 		return this.retry.obtain();
+	}
+
+	void register(String handler, DeadLetters.HandlerInvocation invocation) {
+		this.handlers.put(handler, invocation);
+	}
+
+	/**
+	 * A handler by its name, called once with an event (no retry, no error handler): what a replay of dead letters
+	 * calls.
+	 * @param handler the handler's name, e.g. {@code com.example.Orders.onUpdate}
+	 * @return it, or {@code null} when there is no handler of that name
+	 */
+	public DeadLetters.@Nullable HandlerInvocation handler(String handler) {
+		return this.handlers.get(handler);
 	}
 
 	@Nullable ApplicationEventPublisher publisher() {

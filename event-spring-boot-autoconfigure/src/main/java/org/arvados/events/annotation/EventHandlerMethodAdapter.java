@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
@@ -70,6 +71,7 @@ public class EventHandlerMethodAdapter extends ApplicationListenerMethodAdapter 
 		this.description = ClassUtils.getQualifiedMethodName(method, targetClass);
 		parseCondition(annotation.condition(), this.description);
 		this.retry = SingletonSupplier.of(() -> factory.retry(method));
+		factory.register(this.description, (event) -> attempt(new PayloadApplicationEvent<>(this, event), 1));
 	}
 
 	// Before Spring's constructor, whose own message speaks of @EventListener and one parameter.

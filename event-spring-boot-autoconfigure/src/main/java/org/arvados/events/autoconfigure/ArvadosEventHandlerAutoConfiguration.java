@@ -4,6 +4,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.annotation.EventHandlerListenerFactory;
+import org.arvados.events.deadletter.DeadLetters;
+import org.arvados.events.deadletter.EventDeadLetterStore;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.dispatch.LoggingEventHandlerErrorHandler;
 import org.arvados.events.lifecycle.EventHeldEvent;
@@ -16,6 +18,7 @@ import org.arvados.events.transport.SecretRedactor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -46,15 +49,24 @@ public final class ArvadosEventHandlerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HandlerRetry arvadosEventHandlerRetry(ArvadosEventHandlerRetryProperties properties,
-			ObjectProvider<HandlerRetryListener> listeners, HeldEvents held) {
+			ObjectProvider<HandlerRetryListener> listeners, HeldEvents held, ObjectProvider<DeadLetters> deadLetters) {
 		CompositeRetryListener listener = new CompositeRetryListener();
 		listeners.orderedStream().forEach(listener::addListener);
-		if (properties.getExhausted() == WhenExhausted.DEAD_LETTER) {
-			throw new IllegalStateException("arvados.events.handler-retry.exhausted=dead-letter is not available yet: "
-					+ "use skip or hold");
+		DeadLetters letters = deadLetters.getIfAvailable();
+		if (properties.getExhausted() == WhenExhausted.DEAD_LETTER && letters == null) {
+			throw new IllegalStateException("arvados.events.handler-retry.exhausted=dead-letter needs a place to keep "
+					+ "dead letters: a DataSource (the starter keeps them in a table of it) or an "
+					+ "EventDeadLetterStore bean of your own");
 		}
 		return new HandlerRetry(properties.toPolicy(), listener, properties.getExhausted(), properties.getMaxDelay(),
-				held);
+				held, letters);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(EventDeadLetterStore.class)
+	DeadLetters arvadosDeadLetters(EventDeadLetterStore store, EventHandlerListenerFactory handlers) {
+		return new DeadLetters(store, handlers::handler);
 	}
 
 	// The token of the stream, when there is one, is cut out of the last error the holds show.

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.lifecycle.StreamPhase;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.retry.HeldEvent;
@@ -31,7 +32,8 @@ import org.springframework.boot.health.contributor.Status;
  * Details: {@code role} (with a leader election), {@code phase}, {@code mode}, {@code connected}, {@code endpoint} (the host only), {@code lastEventId},
  * {@code lastEventAt}, {@code lastEventAge}, {@code reconnects}, {@code queueDepth}, {@code reason} (why events do not flow), {@code lastError}, and
  * {@code held}: each event held by {@code handler-retry.exhausted: hold} (its id, handler, attempts, since when and
- * the last error; the status stays what the stream's is). None of them carries the token.
+ * the last error; the status stays what the stream's is), and {@code deadLetters}, how many are kept (with
+ * {@code handler-retry.exhausted: dead-letter}). None of them carries the token.
  */
 public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 
@@ -44,6 +46,8 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 	private final Clock clock;
 
 	private volatile @Nullable HeldEvents held;
+
+	private volatile @Nullable DeadLetters deadLetters;
 
 	public ArvadosEventsHealthIndicator(ArvadosEventSubscription subscription, String host, Duration downAfter) {
 		this(subscription, host, downAfter, Clock.systemUTC());
@@ -64,6 +68,15 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 	 */
 	public void setHeldEvents(HeldEvents held) {
 		this.held = held;
+	}
+
+	/**
+	 * Show how many dead letters are kept ({@code handler-retry.exhausted: dead-letter}) in the details, as
+	 * {@code deadLetters}: a count kept in memory, not a query per check.
+	 * @param deadLetters the dead letters
+	 */
+	public void setDeadLetters(DeadLetters deadLetters) {
+		this.deadLetters = deadLetters;
 	}
 
 	@Override
@@ -98,6 +111,10 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		List<HeldEvent> holds = (held != null) ? held.list() : List.of();
 		if (!holds.isEmpty()) {
 			builder.withDetail("held", holds.stream().map(ArvadosEventsHealthIndicator::detail).toList());
+		}
+		DeadLetters deadLetters = this.deadLetters;
+		if (deadLetters != null) {
+			builder.withDetail("deadLetters", deadLetters.count());
 		}
 	}
 

@@ -2,8 +2,12 @@ package org.arvados.events.retry;
 
 import java.time.Duration;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.arvados.events.ArvadosEvent;
+import org.arvados.events.LogSafe;
 import org.arvados.events.NonRetryableEventException;
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.dispatch.StopSignal;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +33,8 @@ import org.springframework.util.backoff.BackOffExecution;
  */
 public final class HandlerRetry {
 
+	private static final Log logger = LogFactory.getLog(HandlerRetry.class);
+
 	/** No retries: the first failure is the last. */
 	public static final HandlerRetry NONE = new HandlerRetry(RetryPolicy.builder().maxRetries(0).build(),
 			new RetryListener() {
@@ -52,6 +58,8 @@ public final class HandlerRetry {
 
 	private final @Nullable HeldEvents held;
 
+	private final @Nullable DeadLetters deadLetters;
+
 	/**
 	 * Retries that end in the error handler ({@link WhenExhausted#SKIP}).
 	 * @param policy which failures are retried, how often and how long apart; a failure that is, or is caused by, a
@@ -59,28 +67,31 @@ public final class HandlerRetry {
 	 * @param listener told of each retry and its outcome (metrics)
 	 */
 	public HandlerRetry(RetryPolicy policy, RetryListener listener) {
-		this(policy, listener, WhenExhausted.SKIP, Duration.ZERO, null);
+		this(policy, listener, WhenExhausted.SKIP, Duration.ZERO, null, null);
 	}
 
 	/**
 	 * @param policy which failures are retried, how often and how long apart; a failure that is, or is caused by, a
 	 * {@link NonRetryableEventException} is never retried
 	 * @param listener told of each retry and its outcome (metrics)
-	 * @param whenExhausted what becomes of an event whose handler still fails ({@link WhenExhausted#DEAD_LETTER} is
-	 * not supported here yet)
-	 * @param holdInterval with {@link WhenExhausted#HOLD}, the wait between the attempts of a held event
-	 * @param held the events held, with {@link WhenExhausted#HOLD}
+	 * @param whenExhausted what becomes of an event whose handler still fails
+	 * @param holdInterval the wait between the attempts of a held event: with {@link WhenExhausted#HOLD}, and with
+	 * {@link WhenExhausted#DEAD_LETTER} when the dead letter cannot be kept
+	 * @param held the events held
+	 * @param deadLetters where events are set aside, with {@link WhenExhausted#DEAD_LETTER}
 	 */
 	public HandlerRetry(RetryPolicy policy, RetryListener listener, WhenExhausted whenExhausted, Duration holdInterval,
-			@Nullable HeldEvents held) {
-		Assert.isTrue(whenExhausted != WhenExhausted.HOLD || (held != null && holdInterval.toMillis() > 0),
+			@Nullable HeldEvents held, @Nullable DeadLetters deadLetters) {
+		Assert.isTrue(whenExhausted == WhenExhausted.SKIP || (held != null && holdInterval.toMillis() > 0),
 				"A hold needs HeldEvents and an interval");
-		Assert.isTrue(whenExhausted != WhenExhausted.DEAD_LETTER, "dead-letter is not supported yet");
+		Assert.isTrue(whenExhausted != WhenExhausted.DEAD_LETTER || deadLetters != null,
+				"dead-letter needs DeadLetters");
 		this.policy = policy;
 		this.listener = listener;
 		this.whenExhausted = whenExhausted;
 		this.holdInterval = holdInterval;
 		this.held = held;
+		this.deadLetters = deadLetters;
 	}
 
 	/**
@@ -142,7 +153,19 @@ public final class HandlerRetry {
 				attempts += ex.getRetryCount();
 			}
 		}
-		if (this.whenExhausted == WhenExhausted.HOLD && this.held != null) {
+		if (this.whenExhausted == WhenExhausted.DEAD_LETTER && this.deadLetters != null) {
+			try {
+				this.deadLetters.setAside(event, handler, failure, attempts);
+				return true;
+			}
+			catch (RuntimeException ex) {
+				// Not kept: the event is held instead, never lost; health shows why.
+				failure.addSuppressed(ex);
+				logger.error("Arvados event " + event.id() + " could not be set aside as a dead letter ("
+						+ LogSafe.forLog(ex.getMessage()) + "); it is held instead");
+			}
+		}
+		if (this.whenExhausted != WhenExhausted.SKIP && this.held != null) {
 			return hold(handler, event, stop, attempt, failure, attempts, this.held);
 		}
 		throw failure;

@@ -2,8 +2,10 @@ package org.arvados.events.autoconfigure.actuate;
 
 import org.arvados.events.actuate.ArvadosEventsEndpoint;
 import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.retry.HeldEvents;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,8 +31,8 @@ public final class ArvadosEventsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBean(HeldEvents.class)
-		ArvadosEventsEndpoint arvadosEventsEndpoint(HeldEvents held) {
-			return new ArvadosEventsEndpoint(held);
+		ArvadosEventsEndpoint arvadosEventsEndpoint(HeldEvents held, ObjectProvider<DeadLetters> deadLetters) {
+			return new ArvadosEventsEndpoint(held, deadLetters.getIfAvailable());
 		}
 
 	}

@@ -3,6 +3,7 @@ package org.arvados.events.autoconfigure.health;
 import org.arvados.events.autoconfigure.ArvadosConnectionDetails;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsProperties;
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.health.ArvadosEventsHealthIndicator;
 import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
@@ -29,10 +30,12 @@ public final class ArvadosEventsHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "arvadosEventsHealthIndicator")
 	ArvadosEventsHealthIndicator arvadosEventsHealthIndicator(ArvadosEventSubscription subscription,
-			ArvadosConnectionDetails details, ArvadosEventsProperties properties, ObjectProvider<HeldEvents> held) {
+			ArvadosConnectionDetails details, ArvadosEventsProperties properties, ObjectProvider<HeldEvents> held,
+			ObjectProvider<DeadLetters> deadLetters) {
 		ArvadosEventsHealthIndicator indicator = new ArvadosEventsHealthIndicator(subscription,
 				details.endpoint().getHost(), properties.getHealth().getDownAfter());
 		held.ifAvailable(indicator::setHeldEvents);
+		deadLetters.ifAvailable(indicator::setDeadLetters);
 		return indicator;
 	}
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.arvados.events.autoconfigure.ArvadosEventHandlerAutoConfiguration;
 import org.arvados.events.autoconfigure.ArvadosEventsAutoConfiguration;
+import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.metrics.ArvadosEventsMeterBinder;
 import org.arvados.events.metrics.EventHandlerMetricsObservationHandler;
 import org.arvados.events.metrics.HandlerRetryMetrics;
@@ -57,6 +58,14 @@ public final class ArvadosEventsMetricsAutoConfiguration {
 		MeterBinder arvadosHeldEventsMeterBinder(HeldEvents held) {
 			return (registry) -> Gauge.builder("arvados.events.handler.held", held, HeldEvents::count)
 				.description("Events held because their handler still fails after its retries")
+				.register(registry);
+		}
+
+		@Bean
+		@ConditionalOnBean(DeadLetters.class)
+		MeterBinder arvadosDeadLettersMeterBinder(DeadLetters deadLetters) {
+			return (registry) -> Gauge.builder("arvados.events.dead-letters", deadLetters, DeadLetters::count)
+				.description("Events set aside because their handler still failed after its retries")
 				.register(registry);
 		}
 
