@@ -17,7 +17,8 @@ import org.springframework.aot.hint.TypeReference;
  * <li>{@link ArvadosEvent}'s accessors, which a handler's SpEL {@code condition} calls ({@code #event.eventType()},
  * {@code #event.newAttributes()['state']});</li>
  * <li>the root object such a condition sees when the handler takes an {@code Acknowledgment}
- * ({@code #root.event}, {@code #root.args}).</li>
+ * ({@code #root.event}, {@code #root.args});</li>
+ * <li>the dead-letter table's scripts, which Boot's initializer reads as resources.</li>
  * </ul>
  */
 class ArvadosEventsRuntimeHints implements RuntimeHintsRegistrar {
@@ -28,6 +29,7 @@ class ArvadosEventsRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		hints.reflection().registerType(ArvadosEvent.class, MemberCategory.INVOKE_PUBLIC_METHODS);
 		hints.reflection().registerType(TypeReference.of(ACKNOWLEDGING_ROOT), MemberCategory.INVOKE_PUBLIC_METHODS);
+		hints.resources().registerPattern("org/arvados/events/deadletter/schema-*.sql");
 	}
 
 }

@@ -36,6 +36,12 @@ public final class BeanSelectingProperties {
 						: value.toLowerCase(Locale.ROOT));
 		CHOICES.put("arvados.events.websocket.client",
 				(value) -> (value == null) ? "tomcat" : value.toLowerCase(Locale.ROOT));
+		// The dead-letter store and its table's initializer.
+		CHOICES.put("arvados.events.handler-retry.exhausted",
+				(value) -> "dead-letter".equalsIgnoreCase((value != null) ? value.trim() : null) ? "dead-letter"
+						: "not dead-letter");
+		CHOICES.put("arvados.events.dead-letter.jdbc.initialize-schema",
+				(value) -> "never".equalsIgnoreCase((value != null) ? value.trim() : null) ? "never" : "not never");
 		// The Kafka publisher's (module event-spring-boot-kafka), chosen by these two.
 		CHOICES.put("arvados.events.kafka.topic", (value) -> StringUtils.hasText(value) ? "set" : "not set");
 		CHOICES.put("arvados.events.kafka.enabled", (value) -> bool(value, true));

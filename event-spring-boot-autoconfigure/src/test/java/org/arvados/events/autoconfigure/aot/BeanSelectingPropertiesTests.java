@@ -21,13 +21,16 @@ class BeanSelectingPropertiesTests {
 	void eachPropertyIsReadAsItsConditionReadsIt() {
 		MockEnvironment environment = new MockEnvironment().withProperty("arvados.events.checkpoint.file", " ")
 			.withProperty("arvados.events.checkpoint.store", "JDBC")
-			.withProperty("arvados.events.websocket.client", "Netty");
+			.withProperty("arvados.events.websocket.client", "Netty")
+			.withProperty("arvados.events.handler-retry.exhausted", "Dead-Letter");
 		assertThat(BeanSelectingProperties.choices(environment)).containsExactly(
 				Map.entry("arvados.events.enabled", "true"), Map.entry("arvados.events.checkpoint.file", "not set"),
 				Map.entry("arvados.events.checkpoint.store", "jdbc"),
 				Map.entry("arvados.events.leader-election.enabled", "false"),
 				Map.entry("arvados.events.leader-election.initiator", "lock-registry"),
 				Map.entry("arvados.events.websocket.client", "netty"),
+				Map.entry("arvados.events.handler-retry.exhausted", "dead-letter"),
+				Map.entry("arvados.events.dead-letter.jdbc.initialize-schema", "not never"),
 				Map.entry("arvados.events.kafka.topic", "not set"), Map.entry("arvados.events.kafka.enabled", "true"));
 	}
 
