@@ -1,7 +1,9 @@
 package org.arvados.events.deadletter;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -30,6 +32,8 @@ public final class DeadLetters {
 	/** -1 until first read from the store. */
 	private final AtomicLong count = new AtomicLong(-1);
 
+	private final List<Consumer<DeadLetter>> onSetAside = new CopyOnWriteArrayList<>();
+
 	/**
 	 * @param store where they are kept
 	 * @param handlers each {@code @EventHandler} by its name, called once for a replay; {@code null} for a name no
@@ -38,6 +42,14 @@ public final class DeadLetters {
 	public DeadLetters(EventDeadLetterStore store, Function<String, @Nullable HandlerInvocation> handlers) {
 		this.store = store;
 		this.handlers = handlers;
+	}
+
+	/**
+	 * Be told of each letter kept (metrics).
+	 * @param listener told on the handler's thread; must return at once
+	 */
+	public void onSetAside(Consumer<DeadLetter> listener) {
+		this.onSetAside.add(listener);
 	}
 
 	/**
@@ -50,6 +62,14 @@ public final class DeadLetters {
 		this.count.updateAndGet((n) -> (n < 0) ? n : n + 1);
 		logger.warn("Arvados event " + event.id() + " is set aside as dead letter " + letter.id() + ": handler "
 				+ LogSafe.forLog(handler) + " still fails after " + attempts + " attempt(s); it counts as handled");
+		for (Consumer<DeadLetter> listener : this.onSetAside) {
+			try {
+				listener.accept(letter);
+			}
+			catch (RuntimeException ex) {
+				// Telling of it must not undo it.
+			}
+		}
 		return letter;
 	}
 

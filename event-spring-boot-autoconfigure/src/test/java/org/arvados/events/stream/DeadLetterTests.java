@@ -82,6 +82,11 @@ class DeadLetterTests {
 					.containsEntry("deadLetters", 1L);
 				assertThat(context.getBean(MeterRegistry.class).get("arvados.events.dead-letters").gauge().value())
 					.isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("arvados.events.dead-letters.added")
+					.tag("handler", HeldEventTests.Failing.class.getName() + ".on")
+					.counter()
+					.count()).isEqualTo(1);
 			});
 			handler.failing.set(0);
 			runner.run((context) -> {

@@ -1,5 +1,6 @@
 package org.arvados.events.autoconfigure.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -64,9 +65,16 @@ public final class ArvadosEventsMetricsAutoConfiguration {
 		@Bean
 		@ConditionalOnBean(DeadLetters.class)
 		MeterBinder arvadosDeadLettersMeterBinder(DeadLetters deadLetters) {
-			return (registry) -> Gauge.builder("arvados.events.dead-letters", deadLetters, DeadLetters::count)
-				.description("Events set aside because their handler still failed after its retries")
-				.register(registry);
+			return (registry) -> {
+				Gauge.builder("arvados.events.dead-letters", deadLetters, DeadLetters::count)
+					.description("Dead letters kept: events set aside because their handler still failed after its retries")
+					.register(registry);
+				deadLetters.onSetAside((letter) -> Counter.builder("arvados.events.dead-letters.added")
+					.description("Events set aside as dead letters since the start, by handler")
+					.tag("handler", letter.handler())
+					.register(registry)
+					.increment());
+			};
 		}
 
 	}
