@@ -56,7 +56,7 @@ public class ArvadosEventsEndpoint {
 	@ReadOperation
 	public Map<String, Object> events() {
 		Map<String, Object> events = new LinkedHashMap<>();
-		events.put("held", this.held.list().stream().map(ArvadosEventsEndpoint::describe).toList());
+		events.put("held", this.held.list().stream().map(HeldEvent::toMap).toList());
 		if (this.deadLetters != null) {
 			events.put("deadLetters", this.deadLetters.count());
 		}
@@ -110,18 +110,5 @@ public class ArvadosEventsEndpoint {
 		return result;
 	}
 
-	private static Map<String, Object> describe(HeldEvent held) {
-		Map<String, Object> detail = new LinkedHashMap<>();
-		detail.put("eventId", held.eventId());
-		detail.put("handler", held.handler());
-		detail.put("attempts", held.attempts());
-		detail.put("since", held.since().toString());
-		detail.put("lastError", held.lastError());
-		return detail;
-	}
-
-	List<HeldEvent> held() {
-		return this.held.list();
-	}
 
 }

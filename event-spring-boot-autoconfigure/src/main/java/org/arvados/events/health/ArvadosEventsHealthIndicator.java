@@ -3,9 +3,7 @@ package org.arvados.events.health;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.lifecycle.StreamPhase;
@@ -110,7 +108,7 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		HeldEvents held = this.held;
 		List<HeldEvent> holds = (held != null) ? held.list() : List.of();
 		if (!holds.isEmpty()) {
-			builder.withDetail("held", holds.stream().map(ArvadosEventsHealthIndicator::detail).toList());
+			builder.withDetail("held", holds.stream().map(HeldEvent::toMap).toList());
 		}
 		DeadLetters deadLetters = this.deadLetters;
 		if (deadLetters != null) {
@@ -118,15 +116,6 @@ public class ArvadosEventsHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private static Map<String, Object> detail(HeldEvent held) {
-		Map<String, Object> detail = new LinkedHashMap<>();
-		detail.put("eventId", held.eventId());
-		detail.put("handler", held.handler());
-		detail.put("attempts", held.attempts());
-		detail.put("since", held.since().toString());
-		detail.put("lastError", held.lastError());
-		return detail;
-	}
 
 	private Status status(SubscriptionState state, Instant now) {
 		if (!state.running()) {

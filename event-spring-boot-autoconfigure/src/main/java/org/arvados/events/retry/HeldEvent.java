@@ -1,6 +1,8 @@
 package org.arvados.events.retry;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An event held because its handler still fails after its retries ({@link WhenExhausted#HOLD}): what health and the
@@ -14,5 +16,19 @@ import java.time.Instant;
  * @param lastError the last failure, redacted
  */
 public record HeldEvent(long eventId, String handler, int attempts, Instant since, String lastError) {
+
+	/**
+	 * As health's details and the endpoint show it.
+	 * @return {@code eventId}, {@code handler}, {@code attempts}, {@code since} (ISO-8601), {@code lastError}
+	 */
+	public Map<String, Object> toMap() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("eventId", this.eventId);
+		map.put("handler", this.handler);
+		map.put("attempts", this.attempts);
+		map.put("since", this.since.toString());
+		map.put("lastError", this.lastError);
+		return map;
+	}
 
 }
