@@ -1,7 +1,6 @@
 package org.arvados.events.actuate;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.arvados.events.deadletter.DeadLetters;

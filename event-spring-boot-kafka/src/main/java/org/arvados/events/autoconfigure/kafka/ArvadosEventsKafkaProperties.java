@@ -1,6 +1,7 @@
 package org.arvados.events.autoconfigure.kafka;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,12 @@ public class ArvadosEventsKafkaProperties {
 	 */
 	private @Nullable String topic;
 
+	/**
+	 * The topic dead letters go to, with handler-retry.exhausted=dead-letter: the topic followed by .DLT when not
+	 * set.
+	 */
+	private @Nullable String deadLetterTopic;
+
 	private final Retry retry = new Retry();
 
 	public boolean isEnabled() {
@@ -52,6 +59,29 @@ public class ArvadosEventsKafkaProperties {
 			throw new IllegalArgumentException("must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
 		}
 		this.topic = topic;
+	}
+
+	public @Nullable String getDeadLetterTopic() {
+		return this.deadLetterTopic;
+	}
+
+	public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
+		if (deadLetterTopic == null || deadLetterTopic.isBlank()) {
+			this.deadLetterTopic = null;
+			return;
+		}
+		if (!TOPIC.matcher(deadLetterTopic).matches() || deadLetterTopic.equals(".") || deadLetterTopic.equals("..")) {
+			throw new IllegalArgumentException("must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
+		}
+		this.deadLetterTopic = deadLetterTopic;
+	}
+
+	/**
+	 * The dead-letter topic: {@code dead-letter-topic}, else the topic followed by {@code .DLT}.
+	 * @return its name
+	 */
+	public String deadLetterTopic() {
+		return (this.deadLetterTopic != null) ? this.deadLetterTopic : Objects.requireNonNull(this.topic) + ".DLT";
 	}
 
 	public Retry getRetry() {

@@ -40,7 +40,7 @@ class KafkaPropertiesDocumentationTests {
 				.isEqualTo((defaultValue != null) ? defaultValue.asString() : "none");
 			properties++;
 		}
-		assertThat(properties).isEqualTo(4);
+		assertThat(properties).isEqualTo(5);
 		assertThat(documented).hasSize(properties);
 	}
 
