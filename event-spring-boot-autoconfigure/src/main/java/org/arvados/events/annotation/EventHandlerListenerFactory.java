@@ -111,14 +111,14 @@ public class EventHandlerListenerFactory implements EventListenerFactory, Ordere
 	}
 
 	/**
-	 * How a handler method that threw is tried again: none for a method with Spring Framework's own
+	 * How a handler method that threw is tried again: not at all for a method with Spring Framework's own
 	 * {@code @Retryable} (on it or its class), whose proxy retries it by its own policy (retries are never
-	 * multiplied).
+	 * multiplied); what becomes of its event once those are spent is still {@code exhausted}'s to say.
 	 */
 	HandlerRetry retry(Method method) {
 		if (AnnotatedElementUtils.hasAnnotation(method, Retryable.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), Retryable.class)) {
-			return HandlerRetry.NONE;
+			return this.retry.obtain().withoutRetries();
 		}
 		return this.retry.obtain();
 	}

@@ -95,6 +95,16 @@ public final class HandlerRetry {
 	}
 
 	/**
+	 * The same, without retries: for a handler that retries by itself (Spring Framework's {@code @Retryable}), whose
+	 * failure, once its own retries are spent, still ends as {@code exhausted} says.
+	 * @return a retry that calls the handler once before {@code exhausted} applies
+	 */
+	public HandlerRetry withoutRetries() {
+		return new HandlerRetry(RetryPolicy.builder().maxRetries(0).build(), this.listener, this.whenExhausted,
+				this.holdInterval, this.held, this.deadLetters);
+	}
+
+	/**
 	 * Call the handler until it succeeds, its failure is not retryable, the retries are spent (and, with
 	 * {@link WhenExhausted#HOLD}, until it succeeds or is let go), or the run is being stopped.
 	 * @param handler the handler's name, for the template's log lines and the listener

@@ -25,6 +25,7 @@ import org.arvados.events.dispatch.EventHandlerErrorHandler;
 import org.arvados.events.lifecycle.StreamRole;
 import org.arvados.events.observation.EventHandlerObservationContext;
 import org.arvados.events.retry.HandlerRetry;
+import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.subscription.ArvadosEventSubscription;
 import org.arvados.events.test.FakeArvadosCluster;
 import org.arvados.events.test.LogEntry;
@@ -228,6 +229,26 @@ class HandlerRetryTests {
 			.run((context) -> {
 				context.publishEvent(event(1));
 				assertThat(context.getBean(Resilient.Handler.class).calls()).isEqualTo(2);
+				assertThat(failures.ids).containsExactly(1L);
+			});
+	}
+
+	@Test
+	void whenSpringsOwnRetriesAreSpentExhaustedStillDecides() {
+		Failures failures = new Failures();
+		handlers().withUserConfiguration(Resilient.class)
+			.withPropertyValues("arvados.events.handler-retry.exhausted=hold",
+					"arvados.events.handler-retry.max-delay=1h")
+			.withBean(EventHandlerErrorHandler.class, () -> failures)
+			.run((context) -> {
+				CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> context.publishEvent(event(1)));
+				HeldEvents held = context.getBean(HeldEvents.class);
+				await().atMost(WAIT).until(() -> held.count() == 1);
+				assertThat(context.getBean(Resilient.Handler.class).calls()).as("Spring's two calls, no more")
+					.isEqualTo(2);
+				assertThat(held.list().get(0).attempts()).isEqualTo(1);
+				assertThat(held.release(1)).isTrue();
+				publishing.get(10, TimeUnit.SECONDS);
 				assertThat(failures.ids).containsExactly(1L);
 			});
 	}
