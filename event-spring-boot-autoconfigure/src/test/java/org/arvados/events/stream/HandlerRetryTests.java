@@ -222,6 +222,23 @@ class HandlerRetryTests {
 	}
 
 	@Test
+	void withIncludesOnlyThoseTypesAreRetried() {
+		handlers().withPropertyValues("arvados.events.handler-retry.includes=java.lang.IllegalArgumentException")
+			.withUserConfiguration(Refusing.class)
+			.run((context) -> {
+				ArvadosEvent update = event(1);
+				ArvadosEvent create = new ArvadosEvent(2, "zzzzz-57u5n-000000000000002", "zzzzz-4zz18-0123456789abcde",
+						"zzzzz-tpzed-xurymjxw79nv3jz", "arvados#collection", "create", java.time.Instant.now(), Map.of(),
+						"{}");
+				context.publishEvent(update);
+				context.publishEvent(create);
+				Refusing refusing = context.getBean(Refusing.class);
+				assertThat(refusing.calls.get(1L)).as("IllegalArgumentException, included").hasValue(4);
+				assertThat(refusing.calls.get(2L)).as("IllegalStateException, not included").hasValue(1);
+			});
+	}
+
+	@Test
 	void aMethodWithSpringsRetryableKeepsItsOwnPolicyAndRetriesAreNotMultiplied() {
 		Failures failures = new Failures();
 		handlers().withUserConfiguration(Resilient.class)
