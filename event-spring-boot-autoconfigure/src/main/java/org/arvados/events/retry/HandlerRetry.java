@@ -30,6 +30,10 @@ import org.springframework.util.backoff.BackOffExecution;
  * the run's {@link StopSignal} rather than in the template's {@code Thread.sleep}: a stop (or a lead lost) ends the
  * wait at once without interrupting the thread a handler may be running on, and the event is then given up
  * unhandled rather than failed.
+ * <p>
+ * When the retries are spent, {@link WhenExhausted} says what follows: the failure is thrown (to the error handler),
+ * the event is held (the handler called again every interval, by a second template, until it succeeds, is released
+ * or the run stops), or it is set aside as a dead letter (held when that fails).
  */
 public final class HandlerRetry {
 
