@@ -1,9 +1,12 @@
 package org.arvados.events.autoconfigure;
 
+import java.util.Objects;
+
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.arvados.events.annotation.EventHandlerListenerFactory;
+import org.arvados.events.deadletter.DeadLetterRedactor;
 import org.arvados.events.deadletter.DeadLetters;
 import org.arvados.events.deadletter.EventDeadLetterStore;
 import org.arvados.events.dispatch.EventHandlerErrorHandler;
@@ -14,7 +17,6 @@ import org.arvados.events.retry.HandlerRetry;
 import org.arvados.events.retry.HandlerRetryListener;
 import org.arvados.events.retry.HeldEvents;
 import org.arvados.events.retry.WhenExhausted;
-import org.arvados.events.transport.SecretRedactor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -69,15 +71,14 @@ public final class ArvadosEventHandlerAutoConfiguration {
 		return new DeadLetters(store, handlers::handler);
 	}
 
-	// The token of the stream, when there is one, is cut out of the last error the holds show.
+	// Tokens are cut out of the last error the holds show, the configured one as well, as from a dead letter.
 	@Bean
 	@ConditionalOnMissingBean
 	HeldEvents arvadosHeldEvents(ObjectProvider<ArvadosConnectionDetails> details,
 			ObjectProvider<ApplicationEventPublisher> publisher) {
-		HeldEvents held = new HeldEvents((text) -> {
-			ArvadosConnectionDetails connection = details.getIfAvailable();
-			return (connection != null) ? new SecretRedactor(connection.token()).redact(text) : text;
-		});
+		ArvadosConnectionDetails connection = details.getIfAvailable();
+		DeadLetterRedactor redactor = new DeadLetterRedactor((connection != null) ? connection.token() : null);
+		HeldEvents held = new HeldEvents((text) -> Objects.requireNonNull(redactor.redact(text)));
 		held.setOnHeld((event) -> {
 			logger.warn("Arvados event " + event.eventId() + " is held: handler " + event.handler() + " still fails after "
 					+ event.attempts() + " attempt(s) (" + event.lastError() + "); it is called again every "

@@ -5,14 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 import org.arvados.events.LogSafe;
 import org.arvados.events.dispatch.StopSignal;
@@ -26,10 +25,7 @@ public final class HeldEvents {
 
 	private static final long RELEASE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-	private final Map<Hold, Boolean> holds = new ConcurrentHashMap<>();
-
-	/** An Arvados v2 token, whatever the configured one is. */
-	private static final Pattern V2_TOKEN = Pattern.compile("v2/[a-z0-9]{5}-gj3su-[a-z0-9]{15}/[A-Za-z0-9]+");
+	private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
 
 	private final Clock clock;
 
@@ -39,8 +35,8 @@ public final class HeldEvents {
 	};
 
 	/**
-	 * @param redactor removes the application's token from text (for the last error): the starter's
-	 * {@code SecretRedactor}; anything like an Arvados v2 token is cut out besides
+	 * @param redactor removes tokens from text (for the last error): the dead letters' {@code DeadLetterRedactor},
+	 * which masks any Arvados v2 token, {@code api_token} value and credentials, and the configured token
 	 */
 	public HeldEvents(UnaryOperator<String> redactor) {
 		this(Clock.systemUTC(), redactor);
@@ -65,7 +61,7 @@ public final class HeldEvents {
 	 */
 	public List<HeldEvent> list() {
 		List<HeldEvent> list = new ArrayList<>();
-		for (Hold hold : this.holds.keySet()) {
+		for (Hold hold : this.holds) {
 			list.add(hold.describe());
 		}
 		list.sort(Comparator.comparing(HeldEvent::since).thenComparing(HeldEvent::eventId));
@@ -87,7 +83,7 @@ public final class HeldEvents {
 	 */
 	public boolean release(long eventId) {
 		boolean found = false;
-		for (Hold hold : this.holds.keySet()) {
+		for (Hold hold : this.holds) {
 			if (hold.eventId == eventId) {
 				hold.released.countDown();
 				found = true;
@@ -98,7 +94,7 @@ public final class HeldEvents {
 
 	Hold hold(long eventId, String handler, int attempts, Throwable failure) {
 		Hold hold = new Hold(eventId, handler, attempts, this.clock.instant(), failure);
-		this.holds.put(hold, Boolean.TRUE);
+		this.holds.add(hold);
 		try {
 			this.onHeld.accept(hold.describe());
 		}
@@ -116,7 +112,7 @@ public final class HeldEvents {
 	String describe(Throwable failure) {
 		String message = failure.getMessage();
 		String text = failure.getClass().getName() + ((message != null) ? ": " + message : "");
-		return LogSafe.forLog(V2_TOKEN.matcher(this.redactor.apply(text)).replaceAll("******"));
+		return LogSafe.forLog(this.redactor.apply(text));
 	}
 
 	/** One hold, under way on a handler's thread. */
