@@ -1,6 +1,7 @@
 package org.arvados.events.retry;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,6 +18,7 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.util.Assert;
+import org.springframework.util.ExceptionTypeFilter;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -51,6 +53,10 @@ public final class HandlerRetry {
 	 */
 	private static final RuntimeException STILL_FAILING = new RuntimeException("still failing", null, false, false) {
 	};
+
+	/** A {@link NonRetryableEventException}, thrown or among the causes, as the policy's own filter finds types. */
+	private static final ExceptionTypeFilter NON_RETRYABLE = new ExceptionTypeFilter(
+			List.of(NonRetryableEventException.class), null);
 
 	private final RetryPolicy policy;
 
@@ -243,12 +249,7 @@ public final class HandlerRetry {
 	}
 
 	private static boolean nonRetryable(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof NonRetryableEventException) {
-				return true;
-			}
-		}
-		return false;
+		return NON_RETRYABLE.match(failure, true);
 	}
 
 	/** One call of the handler. */
