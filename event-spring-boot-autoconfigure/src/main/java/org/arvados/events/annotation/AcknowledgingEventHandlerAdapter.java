@@ -71,15 +71,8 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		this.id = StringUtils.hasText(annotation.id()) ? annotation.id() : this.description;
 		this.factory = factory;
 		this.retry = SingletonSupplier.of(() -> factory.retry(method));
-		factory.register(this.description, (event) -> {
-			try {
-				EventHandlerMethodAdapter.observe(factory, event, this.description, 1, () -> invoke(event, () -> {
-				}));
-			}
-			catch (RuntimeException | Error ex) {
-				throw EventHandlerMethodAdapter.unwrap(ex);
-			}
-		});
+		factory.register(this.description, (event) -> attempt(event, () -> {
+		}, 1));
 	}
 
 	static boolean takesAcknowledgment(Method method) {
@@ -116,12 +109,11 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 			boolean handled = this.retry.obtain()
 				.call(this.description, event, EventHandlerMethodAdapter.stopSignal(applicationEvent), (attempt) -> {
 					try {
-						EventHandlerMethodAdapter.observe(this.factory, event, this.description, attempt,
-								() -> invoke(event, tracked));
+						attempt(event, tracked, attempt);
 					}
-					catch (RuntimeException | Error ex) {
+					catch (Throwable ex) {
 						if (!acknowledged.get()) {
-							throw EventHandlerMethodAdapter.unwrap(ex);
+							throw ex;
 						}
 						afterAcknowledged.set(ex);
 					}
@@ -137,6 +129,17 @@ final class AcknowledgingEventHandlerAdapter implements GenericApplicationListen
 		catch (Throwable ex) {
 			acknowledgment.acknowledge();
 			EventHandlerMethodAdapter.failed(this.factory, this, event, this.description, ex);
+		}
+	}
+
+	// One observed call of the method; what it threw, unwrapped.
+	private void attempt(ArvadosEvent event, Acknowledgment acknowledgment, int attempt) throws Throwable {
+		try {
+			EventHandlerMethodAdapter.observe(this.factory, event, this.description, attempt,
+					() -> invoke(event, acknowledgment));
+		}
+		catch (RuntimeException | Error ex) {
+			throw EventHandlerMethodAdapter.unwrap(ex);
 		}
 	}
 
