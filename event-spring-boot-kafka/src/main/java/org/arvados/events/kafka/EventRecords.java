@@ -2,10 +2,15 @@ package org.arvados.events.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.arvados.events.ArvadosEvent;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 
 /**
  * An event as a Kafka record: the value is the event as the stream received it, the key its object.
@@ -33,7 +38,21 @@ final class EventRecords {
 				event.json(), headers);
 	}
 
-	private static byte[] utf8(String text) {
+	/**
+	 * Send a record and wait until Kafka has it: in a transaction of its own when the template is transactional.
+	 * Completes within the producer's {@code delivery.timeout.ms} (after its commit, in a transaction), or fails.
+	 * @param kafka the template
+	 * @param record the record
+	 * @return what Kafka said of it
+	 */
+	static SendResult<String, String> sendAndWait(KafkaTemplate<String, String> kafka,
+			ProducerRecord<String, String> record) throws InterruptedException, ExecutionException {
+		CompletableFuture<SendResult<String, String>> sent = kafka.isTransactional()
+				? kafka.executeInTransaction((operations) -> operations.send(record)) : kafka.send(record);
+		return Objects.requireNonNull(sent).get();
+	}
+
+	static byte[] utf8(String text) {
 		return Objects.requireNonNullElse(text, "").getBytes(StandardCharsets.UTF_8);
 	}
 

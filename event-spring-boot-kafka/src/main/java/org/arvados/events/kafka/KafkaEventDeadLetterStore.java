@@ -1,9 +1,7 @@
 package org.arvados.events.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,18 +65,15 @@ public class KafkaEventDeadLetterStore implements EventDeadLetterStore, Disposab
 	public DeadLetter add(ArvadosEvent event, String handler, Throwable failure, int attempts) {
 		ProducerRecord<String, String> record = EventRecords.of(this.topic, event);
 		String message = this.redactor.redact(failure.getMessage());
-		record.headers().add(HANDLER, utf8(handler));
-		record.headers().add(EXCEPTION, utf8(failure.getClass().getName()));
+		record.headers().add(HANDLER, EventRecords.utf8(handler));
+		record.headers().add(EXCEPTION, EventRecords.utf8(failure.getClass().getName()));
 		if (message != null) {
-			record.headers().add(MESSAGE, utf8(message));
+			record.headers().add(MESSAGE, EventRecords.utf8(message));
 		}
-		record.headers().add(ATTEMPTS, utf8(Integer.toString(attempts)));
+		record.headers().add(ATTEMPTS, EventRecords.utf8(Integer.toString(attempts)));
 		RecordMetadata metadata;
 		try {
-			metadata = (this.kafka.isTransactional()
-					? this.kafka.executeInTransaction((operations) -> operations.send(record)) : this.kafka.send(record))
-				.get()
-				.getRecordMetadata();
+			metadata = EventRecords.sendAndWait(this.kafka, record).getRecordMetadata();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -130,10 +125,6 @@ public class KafkaEventDeadLetterStore implements EventDeadLetterStore, Disposab
 	@Override
 	public void destroy() {
 		this.kafka.destroy();
-	}
-
-	private static byte[] utf8(String text) {
-		return Objects.requireNonNullElse(text, "").getBytes(StandardCharsets.UTF_8);
 	}
 
 }

@@ -1,10 +1,7 @@
 package org.arvados.events.kafka;
 
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.arvados.events.Acknowledgment;
@@ -17,7 +14,6 @@ import org.arvados.events.lifecycle.SubscriptionStoppedEvent;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.util.backoff.BackOff;
 
 /**
@@ -67,7 +63,7 @@ public class KafkaEventPublisher implements DisposableBean {
 		boolean sent;
 		this.sending.add(Thread.currentThread());
 		try {
-			sent = this.retry.send(event, () -> sendAndWait(record));
+			sent = this.retry.send(event, () -> EventRecords.sendAndWait(this.kafka, record));
 		}
 		finally {
 			this.sending.remove(Thread.currentThread());
@@ -100,13 +96,6 @@ public class KafkaEventPublisher implements DisposableBean {
 		if (changed.getRole() == StreamRole.STANDBY) {
 			this.sending.forEach(Thread::interrupt);
 		}
-	}
-
-	private void sendAndWait(ProducerRecord<String, String> record) throws InterruptedException, ExecutionException {
-		CompletableFuture<SendResult<String, String>> sent = this.kafka.isTransactional()
-				? this.kafka.executeInTransaction((operations) -> operations.send(record)) : this.kafka.send(record);
-		// Completes within the producer's delivery.timeout.ms (after its commit, in a transaction), or fails.
-		Objects.requireNonNull(sent).get();
 	}
 
 	/**

@@ -55,10 +55,7 @@ public class ArvadosEventsKafkaProperties {
 			this.topic = null;
 			return;
 		}
-		if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-			throw new IllegalArgumentException("must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
-		}
-		this.topic = topic;
+		this.topic = topicName(topic);
 	}
 
 	public @Nullable String getDeadLetterTopic() {
@@ -70,10 +67,7 @@ public class ArvadosEventsKafkaProperties {
 			this.deadLetterTopic = null;
 			return;
 		}
-		if (!TOPIC.matcher(deadLetterTopic).matches() || deadLetterTopic.equals(".") || deadLetterTopic.equals("..")) {
-			throw new IllegalArgumentException("must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
-		}
-		this.deadLetterTopic = deadLetterTopic;
+		this.deadLetterTopic = topicName(deadLetterTopic);
 	}
 
 	/**
@@ -82,6 +76,14 @@ public class ArvadosEventsKafkaProperties {
 	 */
 	public String deadLetterTopic() {
 		return (this.deadLetterTopic != null) ? this.deadLetterTopic : Objects.requireNonNull(this.topic) + ".DLT";
+	}
+
+	// Refused while binding, so that Boot's report names the property.
+	private static String topicName(String name) {
+		if (!TOPIC.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+			throw new IllegalArgumentException("must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
+		}
+		return name;
 	}
 
 	public Retry getRetry() {
