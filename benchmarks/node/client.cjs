@@ -1,6 +1,7 @@
 'use strict';
 // The anchor: Node's `ws` client, parsing every frame with JSON.parse, in its own process.
 // Usage: node client.cjs --url wss://127.0.0.1:PORT/websocket --ca cert.pem --warmup N --measured N [--latency 1]
+//   [--parse 0]  (counts the messages after the subscription's status without parsing them: the floor of the anchor)
 // Prints one line: RESULT {"events":N,"nanos":N,"cpuNanos":N}, for the events after the warm-up; with --latency,
 // the percentiles of the time from the feed's write (properties.sent) to the parsed message, in microseconds.
 const fs = require('fs');
@@ -15,11 +16,17 @@ let start;
 let cpuStart;
 let sink = 0;
 const latencies = args.latency ? new Float64Array(Number(args.measured)) : null;
+const parse = args.parse !== '0';
+let status = false;
 
 const ws = new WebSocket(args.url, { ca: fs.readFileSync(args.ca), perMessageDeflate: false });
 ws.on('open', () => ws.send('{"method":"subscribe","filters":[]}'));
 ws.on('message', (data) => {
-  const message = JSON.parse(data);
+  if (!parse && !status) {
+    status = true;
+    return; // the subscription's status, the first message
+  }
+  const message = parse ? JSON.parse(data) : { id: data.length };
   if (message.id === undefined) {
     return; // the subscription's status
   }

@@ -2,11 +2,15 @@
 // An independent TLS feed for the benchmarks: Node's `ws` server on loopback, in its own process, answering each
 // subscription with Arvados-shaped update events, and the least REST API the starter asks before it connects
 // (discovery, users/current; the logs list is unavailable so the live path alone is measured).
-// Frames are pre-encoded from one template with fixed-width ids and written to the TLS socket in batches, so
-// the feed costs little beside its TLS and the client is what is measured. Writes wait for 'drain' when the
-// client falls behind (TCP flow control), as the real server's do.
+// Each event is one message from one template with fixed-width ids, given to `ws.send` (what a `ws` server does,
+// and arvados-ws writes one event per Write), and the feed waits for 'drain' when the socket's buffer is full
+// (TCP flow control), as the real server's writes do. On the wire this alternates one message written alone with
+// 16 KiB TLS records of the ~24 messages that queued behind it (see `strace -f -e trace=write,writev`): the framing
+// Node's client reads fastest. `--framing batch` writes pre-framed bytes in 64 KiB batches straight to the TLS socket
+// instead (frames cut across records at random): the feed of the runs before 2026-12-07, on which Node's client
+// spent twice the CPU per event.
 //
-// Usage: node feed.cjs --cert C --key K --padding BYTES --phases COUNT:RATE[,COUNT:RATE...]
+// Usage: node feed.cjs --cert C --key K --padding BYTES --phases COUNT:RATE[,COUNT:RATE...] [--framing send|batch]
 //   RATE 0 is as fast as the client reads; "pause:MS" waits (for the client to drain a warm-up, say).
 //   Prints "PORT <n>" once listening.
 // properties.sent is process.hrtime (CLOCK_MONOTONIC, as Java's System.nanoTime on Linux), for latency.
@@ -18,6 +22,10 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
   (arg.startsWith('--') ? pairs.concat([[arg.slice(2), all[i + 1]]]) : pairs), []));
 const padding = Number(args.padding || 0);
 const phases = (args.phases || '1000:0').split(',').map((p) => p.split(':').map(Number));
+const framing = args.framing || 'send';
+if (framing !== 'send' && framing !== 'batch') {
+  throw new Error('--framing is send or batch, not ' + framing);
+}
 const FIRST_ID = 10000000;
 
 const json = '{"event_at":"2026-11-23T00:32:34.828334Z","event_type":"update","id":' + FIRST_ID
@@ -44,11 +52,12 @@ function digits(buffer, offset, value, width) {
   buffer.write('0'.repeat(width - text.length) + text, offset, 'ascii');
 }
 
-function fill(batch, count, firstId) {
+// count copies of the template (the frame, or its payload with offset the header's length), stamped.
+function fill(batch, count, firstId, template, offset) {
   const sent = String(process.hrtime.bigint()).padStart(19, '0');
   for (let i = 0; i < count; i++) {
-    const at = i * frame.length;
-    frame.copy(batch, at);
+    const at = i * template.length - offset;
+    template.copy(batch, at + offset);
     digits(batch, at + idAt, firstId + i, 8);
     digits(batch, at + msgIdAt, firstId + i, 8);
     batch.write(sent, at + sentAt, 'ascii');
@@ -56,9 +65,32 @@ function fill(batch, count, firstId) {
   return batch.subarray(0, count * frame.length);
 }
 
-async function serve(socket) {
-  socket.setNoDelay(true);
-  const drained = () => new Promise((resolve) => socket.once('drain', resolve));
+// One message per event, each its own ws.send; waits for 'drain' once the socket's buffer is full.
+function sender(ws) {
+  const socket = ws._socket;
+  return async (count, firstId) => {
+    const batch = fill(Buffer.allocUnsafe(count * payload.length), count, firstId, payload, header.length);
+    for (let i = 0; i < count && !socket.destroyed; i++) {
+      ws.send(batch.subarray(i * payload.length, (i + 1) * payload.length), { binary: false });
+      if (socket.writableNeedDrain) await new Promise((resolve) => socket.once('drain', resolve));
+    }
+  };
+}
+
+// Pre-framed bytes straight to the TLS socket, in one write per batch.
+function writer(ws) {
+  const socket = ws._socket;
+  return async (count, firstId) => {
+    if (!socket.write(fill(Buffer.allocUnsafe(count * frame.length), count, firstId, frame, 0))) {
+      await new Promise((resolve) => socket.once('drain', resolve));
+    }
+  };
+}
+
+async function serve(ws) {
+  ws._socket.setNoDelay(true);
+  const socket = ws._socket;
+  const send = (framing === 'send') ? sender(ws) : writer(ws);
   let id = FIRST_ID;
   for (const [count, rate] of phases) {
     const end = id + count;
@@ -67,9 +99,8 @@ async function serve(socket) {
     } else if (rate === 0) {
       while (id < end && !socket.destroyed) {
         const n = Math.min(perBatch, end - id);
-        const ok = socket.write(fill(Buffer.allocUnsafe(n * frame.length), n, id));
+        await send(n, id);
         id += n;
-        if (!ok) await drained();
       }
     } else {
       const start = process.hrtime.bigint();
@@ -78,7 +109,7 @@ async function serve(socket) {
         const due = first + Math.min(count, Number((process.hrtime.bigint() - start) * BigInt(rate) / 1000000000n));
         if (due > id) {
           const n = due - id;
-          socket.write(fill(Buffer.allocUnsafe(n * frame.length), n, id));
+          await send(n, id);
           id += n;
         }
         // A timer, not setImmediate: a feed spinning on its event loop takes a core from the client on two.
@@ -108,7 +139,7 @@ const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 server.on('upgrade', (request, socket, head) => {
   wss.handleUpgrade(request, socket, head, (ws) => {
     ws.once('message', () => {
-      ws.send('{"status":200}', () => serve(ws._socket).catch(() => {}));
+      ws.send('{"status":200}', () => serve(ws).catch(() => {}));
     });
     ws.on('error', () => {});
   });

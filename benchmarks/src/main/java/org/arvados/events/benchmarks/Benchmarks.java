@@ -125,6 +125,7 @@ public final class Benchmarks {
 		int rounds = 3;
 		List<Map<String, Object>> rows = new ArrayList<>();
 		line("%nTLS, feed and each client in their own process (median of %d alternating rounds)", rounds);
+		line("feed: %s", TlsBenchmark.framing());
 		line("%-10s %-28s %12s %8s %14s", "event", "client", "events/s", "÷node", "CPU µs/event");
 		try (TlsBenchmark tls = TlsBenchmark.create()) {
 			for (int padding : new int[] { 0, LARGE_PADDING }) {
@@ -160,6 +161,7 @@ public final class Benchmarks {
 				}
 			}
 			this.results.put("tls", rows);
+			this.results.put("tlsFeedFraming", TlsBenchmark.framing());
 			tlsLatency(tls);
 		}
 	}
@@ -169,7 +171,8 @@ public final class Benchmarks {
 			"starter, direct, client=netty", "raw-latency", "Tomcat client alone", "jdk-latency", "JDK client alone",
 			"netty-latency", "Netty+BoringSSL alone");
 
-	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "starter",
+	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "node-count",
+			"Node ws, count only", "starter",
 			"starter (@EventHandler)", "starter-direct", "starter, dispatch=direct", "starter-netty",
 			"starter, direct, client=netty", "raw", "Tomcat client, discard", "jdk", "JDK client, discard", "netty",
 			"Netty+BoringSSL, discard");

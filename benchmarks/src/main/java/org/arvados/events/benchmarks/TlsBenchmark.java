@@ -15,18 +15,18 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The processes of the TLS benchmark: an independent feed (Node's {@code ws} server, {@code benchmarks/node/feed.cjs})
- * and each client in its own process, one at a time: Node's {@code ws} client parsing every frame (the anchor), the
- * starter through {@code @EventHandler}, the Tomcat client the starter uses, reading and discarding, and the JDK's
+ * The processes of the TLS benchmark: an independent feed (Node's {@code ws} server, {@code benchmarks/node/feed.cjs},
+ * one {@code ws.send} per event) and each client in its own process, one at a time: Node's {@code ws} client parsing
+ * every frame (the anchor) and only counting them (its floor), the starter through {@code @EventHandler}, the Tomcat client the starter uses, reading and discarding, and the JDK's
  * {@code java.net.http} WebSocket client doing the same (the alternative measured against Tomcat's). Needs
  * {@code node} with the {@code ws} package on {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run}
  * provides. {@code BENCH_JAVA} and {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a
- * profiler agent).
+ * profiler agent); {@code BENCH_FEED_FRAMING=batch} the feed's framing of before (64 KiB writes of pre-framed bytes).
  */
 final class TlsBenchmark implements AutoCloseable {
 
 	/** The clients, in the order each round runs them. */
-	static final List<String> CLIENTS = List.of("node", "starter", "starter-direct", "starter-netty", "raw", "jdk",
+	static final List<String> CLIENTS = List.of("node", "node-count", "starter", "starter-direct", "starter-netty", "raw", "jdk",
 			"netty");
 
 	private static final Path NODE_SCRIPTS = Path.of("benchmarks", "node");
@@ -59,7 +59,7 @@ final class TlsBenchmark implements AutoCloseable {
 	Feed feed(int padding, String phases) throws IOException {
 		Process process = new ProcessBuilder(node(), NODE_SCRIPTS.resolve("feed.cjs").toString(), "--cert",
 				this.certificate.toString(), "--key", this.folder.resolve("key.pem").toString(), "--padding",
-				Integer.toString(padding), "--phases", phases)
+				Integer.toString(padding), "--phases", phases, "--framing", batched() ? "batch" : "send")
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
@@ -94,6 +94,9 @@ final class TlsBenchmark implements AutoCloseable {
 					Long.toString(warmUp), "--measured", Long.toString(measured)));
 			if (client.equals("node-latency")) {
 				command.addAll(List.of("--latency", "1"));
+			}
+			if (client.equals("node-count")) {
+				command.addAll(List.of("--parse", "0"));
 			}
 		}
 		else {
@@ -134,6 +137,17 @@ final class TlsBenchmark implements AutoCloseable {
 		}
 		throw new IllegalStateException("The " + client + " client gave no result:\n"
 				+ String.join("\n", output.subList(Math.max(0, output.size() - 30), output.size())));
+	}
+
+	private static boolean batched() {
+		return "batch".equals(System.getenv("BENCH_FEED_FRAMING"));
+	}
+
+	/** How the feed frames the bytes on the wire, for the tables. */
+	static String framing() {
+		return batched() ? "64 KiB writes of pre-framed messages (BENCH_FEED_FRAMING=batch), frames cut across records"
+				: "one ws.send per event, waiting for 'drain' (writes alternate one message alone and what queued behind it,"
+						+ " in 16 KiB TLS records)";
 	}
 
 	private static String node() {
