@@ -2,6 +2,7 @@ package org.arvados.events.decode;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -45,6 +46,7 @@ class DecoderFuzzTests {
 				received.event().properties().size();
 			}
 		});
+		assertScannedAsJacksonReads(json);
 		ServerMessage message;
 		try {
 			message = decoder.decode(json);
@@ -106,6 +108,21 @@ class DecoderFuzzTests {
 				.isTrue();
 		}
 		assertThat(Checkpoint.parse(checkpoint.toJson())).isEqualTo(checkpoint);
+	}
+
+	// The fast reading of a message's header takes nothing Jackson refuses, and reads what it takes as Jackson does.
+	private static void assertScannedAsJacksonReads(String json) {
+		byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+		EventHeader scanned = HeaderScanner.read(utf8);
+		if (scanned != null) {
+			EventHeader read = decoder.readHeader(json, utf8);
+			assertThat(List.of(scanned.fields, String.valueOf(scanned.id), String.valueOf(scanned.status), scanned.uuid,
+					scanned.objectUuid, scanned.objectOwnerUuid, scanned.objectKind, scanned.eventType, scanned.eventAt,
+					scanned.propertiesStart, scanned.propertiesEnd))
+				.isEqualTo(List.of(read.fields, String.valueOf(read.id), String.valueOf(read.status), read.uuid,
+						read.objectUuid, read.objectOwnerUuid, read.objectKind, read.eventType, read.eventAt,
+						read.propertiesStart, read.propertiesEnd));
+		}
 	}
 
 	// What a handler may touch; the properties are decoded here, and may fail only as malformed.
