@@ -101,49 +101,15 @@ final class HeaderScanner {
 
 	private @Nullable EventHeader message() {
 		int at = whitespace(0);
-		if (!is(at, '{')) {
-			return null;
-		}
-		at = whitespace(at + 1);
-		if (is(at, '}')) {
-			return end(at + 1);
-		}
-		while (is(at, '"')) {
-			int nameStart = at + 1;
-			int nameEnd = string(nameStart, false);
-			if (nameEnd == FAIL || nameEnd - nameStart > MAX_NAME) {
-				return null;
-			}
-			at = whitespace(nameEnd + 1);
-			if (!is(at, ':')) {
-				return null;
-			}
-			this.header.fields++;
-			at = field(nameStart, nameEnd, whitespace(at + 1));
-			if (at == FAIL) {
-				return null;
-			}
-			at = whitespace(at);
-			if (is(at, '}')) {
-				return end(at + 1);
-			}
-			if (!is(at, ',')) {
-				return null;
-			}
-			at = whitespace(at + 1);
-		}
-		return null;
-	}
-
-	// Nothing but whitespace after the message's object.
-	private @Nullable EventHeader end(int at) {
-		return (whitespace(at) == this.length) ? this.header : null;
+		int end = is(at, '{') ? object(at, 0) : FAIL;
+		return (end != FAIL && whitespace(end) == this.length) ? this.header : null;
 	}
 
 	// The value at `at` of the name between nameStart and nameEnd (its closing quote); returns where the value ends.
 	// As Jackson's reading does, the last of a repeated name wins.
 	private int field(int nameStart, int nameEnd, int at) {
 		EventHeader header = this.header;
+		header.fields++;
 		int end;
 		switch (nameEnd - nameStart) {
 			case 2 -> {
@@ -280,6 +246,8 @@ final class HeaderScanner {
 		};
 	}
 
+	// An object from its '{'; returns where it ends. The members of the message's own (depth 0) are its header's
+	// fields, any other's are checked.
 	private int object(int at, int depth) {
 		if (depth > MAX_DEPTH) {
 			return FAIL;
@@ -289,16 +257,18 @@ final class HeaderScanner {
 			return at + 1;
 		}
 		while (is(at, '"')) {
+			int nameStart = at + 1;
 			// Jackson decodes names, and checks their escaped surrogates: a name with an escape is Jackson's.
-			int nameEnd = string(at + 1, false);
-			if (nameEnd == FAIL || nameEnd - at - 1 > MAX_NAME) {
+			int nameEnd = string(nameStart, false);
+			if (nameEnd == FAIL || nameEnd - nameStart > MAX_NAME) {
 				return FAIL;
 			}
 			at = whitespace(nameEnd + 1);
 			if (!is(at, ':')) {
 				return FAIL;
 			}
-			at = value(whitespace(at + 1), depth);
+			at = whitespace(at + 1);
+			at = (depth == 0) ? field(nameStart, nameEnd, at) : value(at, depth);
 			if (at == FAIL) {
 				return FAIL;
 			}
