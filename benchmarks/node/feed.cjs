@@ -5,10 +5,9 @@
 // Each event is one message from one template with fixed-width ids, given to `ws.send` (what a `ws` server does,
 // and arvados-ws writes one event per Write), and the feed waits for 'drain' when the socket's buffer is full
 // (TCP flow control), as the real server's writes do. On the wire this alternates one message written alone with
-// 16 KiB TLS records of the ~24 messages that queued behind it (see `strace -f -e trace=write,writev`): the framing
-// Node's client reads fastest. `--framing batch` writes pre-framed bytes in 64 KiB batches straight to the TLS socket
-// instead (frames cut across records at random): the feed of the runs before 2026-12-07, on which Node's client
-// spent twice the CPU per event.
+// 16 KiB TLS records of the ~24 messages that queued behind it (see `strace -f -e trace=write,writev`).
+// `--framing batch` writes pre-framed bytes in 64 KiB batches straight to the TLS socket instead (frames cut across
+// records anywhere): the feed of the runs before 2026-12-08, kept to compare (benchmarks/README.md).
 //
 // Usage: node feed.cjs --cert C --key K --padding BYTES --phases COUNT:RATE[,COUNT:RATE...] [--framing send|batch]
 //   RATE 0 is as fast as the client reads; "pause:MS" waits (for the client to drain a warm-up, say).
@@ -62,7 +61,7 @@ function fill(batch, count, firstId, template, offset) {
     digits(batch, at + msgIdAt, firstId + i, 8);
     batch.write(sent, at + sentAt, 'ascii');
   }
-  return batch.subarray(0, count * frame.length);
+  return batch.subarray(0, count * template.length);
 }
 
 // One message per event, each its own ws.send; waits for 'drain' once the socket's buffer is full.
@@ -88,8 +87,8 @@ function writer(ws) {
 }
 
 async function serve(ws) {
-  ws._socket.setNoDelay(true);
   const socket = ws._socket;
+  socket.setNoDelay(true);
   const send = (framing === 'send') ? sender(ws) : writer(ws);
   let id = FIRST_ID;
   for (const [count, rate] of phases) {

@@ -17,17 +17,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The processes of the TLS benchmark: an independent feed (Node's {@code ws} server, {@code benchmarks/node/feed.cjs},
  * one {@code ws.send} per event) and each client in its own process, one at a time: Node's {@code ws} client parsing
- * every frame (the anchor) and only counting them (its floor), the starter through {@code @EventHandler}, the Tomcat client the starter uses, reading and discarding, and the JDK's
- * {@code java.net.http} WebSocket client doing the same (the alternative measured against Tomcat's). Needs
- * {@code node} with the {@code ws} package on {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run}
- * provides. {@code BENCH_JAVA} and {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a
+ * every frame (the anchor) and only counting them (its floor), the starter through {@code @EventHandler}, the Tomcat
+ * client the starter uses, reading and discarding, and the JDK's {@code java.net.http} WebSocket client doing the
+ * same (the alternative measured against Tomcat's). Needs {@code node} with the {@code ws} package on
+ * {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run} provides. {@code BENCH_JAVA} and {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a
  * profiler agent); {@code BENCH_FEED_FRAMING=batch} the feed's framing of before (64 KiB writes of pre-framed bytes).
  */
 final class TlsBenchmark implements AutoCloseable {
 
 	/** The clients, in the order each round runs them. */
-	static final List<String> CLIENTS = List.of("node", "node-count", "starter", "starter-direct", "starter-netty", "raw", "jdk",
-			"netty");
+	static final List<String> CLIENTS = List.of("node", "node-count", "starter", "starter-direct", "starter-netty", "raw",
+			"jdk", "netty");
 
 	private static final Path NODE_SCRIPTS = Path.of("benchmarks", "node");
 
