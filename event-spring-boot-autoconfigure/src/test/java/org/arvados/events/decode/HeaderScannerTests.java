@@ -61,6 +61,37 @@ class HeaderScannerTests {
 	}
 
 	@Test
+	void seesEverySpecialCharacterWhereverItFallsInALongString() {
+		// Long strings are read several bytes at a time: each character that ends, escapes or spoils a string, at
+		// every offset from the word boundaries, in a name and in a value, must stop that reading.
+		List<String> specials = new ArrayList<>(List.of("\"", "\\", "\\n", "\\u00e9", "\\q", "\u007f", "\u00a2",
+				"\u00dc", "\ud83d\ude00"));
+		for (char c = 0; c < 0x20; c++) {
+			specials.add(String.valueOf(c));
+		}
+		for (String special : specials) {
+			for (int offset = 0; offset < 80; offset++) {
+				String text = "x".repeat(offset) + special + "y".repeat(80 - offset);
+				for (String message : List.of("{\"uuid\":\"u\",\"properties\":{\"text\":\"" + text + "\"}}",
+						"{\"properties\":{\"" + text + "\":1}}")) {
+					Object[] scanned = scanned(message);
+					Object[] expected;
+					try {
+						expected = jackson(message);
+					}
+					catch (MalformedMessageException ex) {
+						assertThat(scanned).as(message).isNull();
+						continue;
+					}
+					if (scanned != null || !special.contains("\\")) {
+						assertThat(scanned).as(message).isEqualTo(expected);
+					}
+				}
+			}
+		}
+	}
+
+	@Test
 	void agreesWithJacksonOnRandomMessagesAndTheirDamage() {
 		long seed = Long.getLong("header.seed", new Random().nextLong());
 		Random random = new Random(seed);
