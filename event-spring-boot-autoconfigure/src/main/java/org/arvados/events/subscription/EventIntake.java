@@ -308,12 +308,13 @@ final class EventIntake {
 	/**
 	 * Decode one message from the server; a malformed one is counted, logged and given as {@code null}.
 	 * @param text the message
+	 * @param utf8 the UTF-8 it was decoded from, if kept
 	 * @param source where it came from, for log lines
 	 * @return the message, or {@code null}
 	 */
-	@Nullable ServerMessage decode(String text, Object source) {
+	@Nullable ServerMessage decode(String text, byte @Nullable [] utf8, Object source) {
 		try {
-			return this.decoder.decode(text);
+			return this.decoder.decode(text, utf8);
 		}
 		catch (MalformedMessageException ex) {
 			this.malformed.incrementAndGet();

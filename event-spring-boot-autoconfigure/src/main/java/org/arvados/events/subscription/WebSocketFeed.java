@@ -292,9 +292,9 @@ final class WebSocketFeed implements LiveFeed {
 		return true;
 	}
 
-	private void receive(Link from, String text) {
+	private void receive(Link from, String text, byte @Nullable [] utf8) {
 		this.lastReceivedNanos = System.nanoTime();
-		ServerMessage message = this.intake.decode(text, from.connection());
+		ServerMessage message = this.intake.decode(text, utf8, from.connection());
 		if (message instanceof ServerMessage.Event event) {
 			if (!from.buffer().hold(event.event()) && acceptLive(from, event.event(), true) == Outcome.NEW_EVENT) {
 				this.backOff.progressed();
@@ -370,10 +370,10 @@ final class WebSocketFeed implements LiveFeed {
 		}
 
 		@Override
-		public void onMessage(WebSocketConnection from, String text) {
+		public void onMessage(WebSocketConnection from, String text, byte @Nullable [] utf8) {
 			Link current = WebSocketFeed.this.link;
 			if (current != null && current.connection() == from) {
-				receive(current, text);
+				receive(current, text, utf8);
 			}
 		}
 

@@ -1,5 +1,7 @@
 package org.arvados.events.transport;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.web.socket.CloseStatus;
 
 /**
@@ -18,8 +20,10 @@ public interface TransportListener {
 	 * One whole text message arrived.
 	 * @param connection the connection
 	 * @param text the message
+	 * @param utf8 the UTF-8 that {@code text} was decoded from, when the client kept it (so that the decoder need
+	 * not encode the text again), else {@code null}
 	 */
-	void onMessage(WebSocketConnection connection, String text);
+	void onMessage(WebSocketConnection connection, String text, byte @Nullable [] utf8);
 
 	/**
 	 * The connection is closed or broken; it will not deliver anything more.

@@ -61,8 +61,8 @@ public final class WebSocketConnection implements WebSocketHandler {
 		}
 		String payload = text.getPayload();
 		if (text.isLast() && this.partial.length() == 0 && !this.oversized) {
-			// Most messages arrive whole: no copy.
-			deliver(payload);
+			// Most messages arrive whole: no copy, and the bytes the Netty client read (Tomcat's gives only text).
+			deliver(payload, text.asBytes());
 			return;
 		}
 		if (!this.oversized) {
@@ -81,7 +81,7 @@ public final class WebSocketConnection implements WebSocketHandler {
 			if (complete) {
 				String whole = this.partial.toString();
 				clearBuffer();
-				deliver(whole);
+				deliver(whole, null);
 			}
 		}
 	}
@@ -100,12 +100,12 @@ public final class WebSocketConnection implements WebSocketHandler {
 		return this.partial.capacity();
 	}
 
-	private void deliver(String whole) {
+	private void deliver(String whole, byte @Nullable [] utf8) {
 		if (whole.length() > this.maxMessageSize) {
 			reportOversized();
 			return;
 		}
-		this.listener.onMessage(this, whole);
+		this.listener.onMessage(this, whole, utf8);
 	}
 
 	private void reportOversized() {

@@ -1,5 +1,6 @@
 package org.arvados.events.decode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,6 +32,39 @@ class EventDecoderTests {
 		assertThat(event.newAttributes()).containsEntry("name", "bar");
 		assertThat(event.oldAttributes()).containsEntry("name", "foo");
 		assertThat(event.json()).isEqualTo(json);
+	}
+
+	@Test
+	void readsTheBytesAMessageWasDecodedFromAsItsText() {
+		String json = "{\"id\":3,\"object_uuid\":\"caf\u00e9 \ud83d\ude00\",\"properties\":{\"new_attributes\":"
+				+ "{\"name\":\"\u00e9t\u00e9\",\"text\":\"" + "x".repeat(20_000) + "\"}}}";
+		byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+		ArvadosEvent fromBytes = ((ServerMessage.Event) this.decoder.decode(json, utf8)).event();
+		ArvadosEvent fromText = ((ServerMessage.Event) this.decoder.decode(json)).event();
+		assertThat(fromBytes.objectUuid()).isEqualTo(fromText.objectUuid()).isEqualTo("caf\u00e9 \ud83d\ude00");
+		assertThat(fromBytes.newAttributes()).isEqualTo(fromText.newAttributes()).containsEntry("name", "\u00e9t\u00e9");
+		assertThat(fromBytes.json()).isEqualTo(json);
+	}
+
+	@Test
+	void bytesThatAreNotUtf8AreNotReadButTheTextTheyBecame() {
+		// A client decodes what is not UTF-8 to U+FFFD; the bytes themselves (here a lone 0xFF, and a quote hidden
+		// in an overlong form) must not be read, or the scanner would read past its guarantees.
+		byte[] utf8 = "{\"id\":4,\"object_uuid\":\"a?b\",\"properties\":{\"t\":\"?x\"}}"
+			.getBytes(StandardCharsets.US_ASCII);
+		utf8[24] = (byte) 0xFF;
+		byte[] withOverlong = new byte[utf8.length + 1];
+		System.arraycopy(utf8, 0, withOverlong, 0, 47);
+		withOverlong[47] = (byte) 0xC0;
+		withOverlong[48] = (byte) 0xA2;
+		System.arraycopy(utf8, 48, withOverlong, 49, utf8.length - 48);
+		for (byte[] bytes : List.of(utf8, withOverlong)) {
+			String text = new String(bytes, StandardCharsets.UTF_8);
+			ArvadosEvent event = ((ServerMessage.Event) this.decoder.decode(text, bytes)).event();
+			assertThat(event.objectUuid()).isEqualTo("a\ufffdb");
+			assertThat(event.properties()).isEqualTo(((ServerMessage.Event) this.decoder.decode(text)).event()
+				.properties());
+		}
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package org.arvados.events.transport;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.web.socket.TextMessage;
@@ -28,7 +29,7 @@ class WebSocketConnectionBufferTests {
 		}
 
 		@Override
-		public void onMessage(WebSocketConnection connection, String text) {
+		public void onMessage(WebSocketConnection connection, String text, byte @Nullable [] utf8) {
 			WebSocketConnectionBufferTests.this.messages.add(text);
 		}
 

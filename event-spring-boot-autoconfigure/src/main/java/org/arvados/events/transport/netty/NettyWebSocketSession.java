@@ -260,7 +260,8 @@ final class NettyWebSocketSession extends AbstractWebSocketSession<Channel> {
 			boolean last = frame.isFinalFragment();
 			if (frame instanceof TextWebSocketFrame text) {
 				if (last) {
-					return new TextMessage(text.text());
+					// Its bytes kept with its text: the decoder reads them, not the text's encoding again.
+					return new TextMessage(bytes(text.content()));
 				}
 				Utf8Parts parts = new Utf8Parts();
 				this.textParts = parts;
