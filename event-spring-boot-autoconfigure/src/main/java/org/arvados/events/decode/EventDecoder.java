@@ -62,8 +62,9 @@ public final class EventDecoder {
 
 	/**
 	 * Decode one message from the text and, when the client kept them, the bytes it was decoded from: reading
-	 * those spares encoding the text again (a tenth of the CPU per 20 KiB event over TLS). Bytes that were not
-	 * well-formed UTF-8 (U+FFFD in the text) are not read: the text's own encoding is.
+	 * those spares encoding the text again (about 3 µs of the 36-43 a 20 KiB event took over TLS on Netty's
+	 * client). Bytes that were not well-formed UTF-8 (U+FFFD in the text) are not read: the text's own encoding
+	 * is.
 	 * @param json the text of one WebSocket message
 	 * @param utf8 the UTF-8 that {@code json} was decoded from, or {@code null}
 	 * @return the message
