@@ -174,8 +174,8 @@ public final class Benchmarks {
 	private static final Map<String, String> TLS_LABELS = Map.of("node", "Node ws, JSON.parse (anchor)", "node-count",
 			"Node ws, count only", "starter",
 			"starter (@EventHandler)", "starter-direct", "starter, dispatch=direct", "starter-netty",
-			"starter, direct, client=netty", "raw", "Tomcat client, discard", "jdk", "JDK client, discard", "netty",
-			"Netty+BoringSSL, discard");
+			"starter, direct, client=netty", "starter-netty-jdk", "starter, netty over JDK TLS", "raw",
+			"Tomcat client, discard", "jdk", "JDK client, discard", "netty", "Netty+BoringSSL, discard");
 
 	// The targets of issue 11 are medians of three: each rate's clients run in alternating rounds, one feed per rate,
 	// and each percentile is the median of its rounds (the rounds' own figures are in latest.json).

@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class TlsBenchmark implements AutoCloseable {
 
 	/** The clients, in the order each round runs them. */
-	static final List<String> CLIENTS = List.of("node", "node-count", "starter", "starter-direct", "starter-netty", "raw",
-			"jdk", "netty");
+	static final List<String> CLIENTS = List.of("node", "node-count", "starter", "starter-direct", "starter-netty",
+			"starter-netty-jdk", "raw", "jdk", "netty");
 
 	private static final Path NODE_SCRIPTS = Path.of("benchmarks", "node");
 
