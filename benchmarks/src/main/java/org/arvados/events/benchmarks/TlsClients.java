@@ -48,8 +48,8 @@ final class TlsClients {
 			case "starter-direct" -> starter(port, ca, warmUp, measured, "direct", "tomcat");
 			case "starter-netty" -> starter(port, ca, warmUp, measured, "direct", "netty");
 			case "starter-netty-jdk" -> {
-				// What the default would be on Netty's client, which needs no per-platform jar: dispatch queued, and the
-				// JDK's TLS however netty-tcnative is on the class path.
+				// What the default would be on Netty's client, which needs no per-platform jar: dispatch queued,
+				// and the JDK's TLS however netty-tcnative is on the class path.
 				System.setProperty("io.netty.handler.ssl.noOpenSsl", "true");
 				yield starter(port, ca, warmUp, measured, "queued", "netty");
 			}

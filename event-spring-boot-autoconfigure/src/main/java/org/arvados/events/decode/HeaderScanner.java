@@ -388,10 +388,11 @@ final class HeaderScanner {
 	}
 
 	// Where the whole words of ordinary bytes from `at` end (at the word that holds another byte, or the last bytes
-	// short of a word): a word at a time through the first four, where most strings end, then four a step. A large event's properties are mostly long strings, and one
-	// word at a time this was a fifth of the CPU the starter spent per 20 KiB event over TLS; in a loop the scanner
-	// read such an event in 3.9-4.0 µs where it had taken 6.7, and a small one in the same 0.73-0.76 (no vector
-	// intrinsic on Java 17 tests bytes for a range). Out of string(), which stays small enough to inline.
+	// short of a word): a word at a time through the first four, where most strings end, then four a step. A large
+	// event's properties are mostly long strings, and one word at a time this was a fifth of the CPU the starter
+	// spent per 20 KiB event over TLS; in a loop the scanner read such an event in 3.9-4.0 µs where it had taken
+	// 6.7, and a small one in the same 0.73-0.76 (no vector intrinsic on Java 17 tests bytes for a range). Out of
+	// string(), which stays small enough to inline.
 	private static int ordinaryRun(byte[] bytes, int at, int length) {
 		int words = 0;
 		while (at <= length - Long.BYTES && (ordinary(word(bytes, at)) & HIGHS) == HIGHS) {

@@ -42,7 +42,8 @@ class EventDecoderTests {
 		ArvadosEvent fromBytes = ((ServerMessage.Event) this.decoder.decode(json, utf8)).event();
 		ArvadosEvent fromText = ((ServerMessage.Event) this.decoder.decode(json)).event();
 		assertThat(fromBytes.objectUuid()).isEqualTo(fromText.objectUuid()).isEqualTo("caf\u00e9 \ud83d\ude00");
-		assertThat(fromBytes.newAttributes()).isEqualTo(fromText.newAttributes()).containsEntry("name", "\u00e9t\u00e9");
+		assertThat(fromBytes.newAttributes()).isEqualTo(fromText.newAttributes())
+			.containsEntry("name", "\u00e9t\u00e9");
 		assertThat(fromBytes.json()).isEqualTo(json);
 	}
 
