@@ -61,8 +61,8 @@ public final class WebSocketConnection implements WebSocketHandler {
 		}
 		String payload = text.getPayload();
 		if (text.isLast() && this.partial.length() == 0 && !this.oversized) {
-			// Most messages arrive whole: no copy, and the bytes the Netty client read (Tomcat's gives only text).
-			deliver(payload, text.asBytes());
+			// Most messages arrive whole: no copy.
+			deliver(payload, text);
 			return;
 		}
 		if (!this.oversized) {
@@ -100,12 +100,14 @@ public final class WebSocketConnection implements WebSocketHandler {
 		return this.partial.capacity();
 	}
 
-	private void deliver(String whole, byte @Nullable [] utf8) {
+	// With the message it arrived in whole, if it did: the bytes the Netty client read come with it (Tomcat's client
+	// gives only text, which asBytes() encodes as the decoder would), once the message is known to be taken.
+	private void deliver(String whole, @Nullable TextMessage arrived) {
 		if (whole.length() > this.maxMessageSize) {
 			reportOversized();
 			return;
 		}
-		this.listener.onMessage(this, whole, utf8);
+		this.listener.onMessage(this, whole, (arrived != null) ? arrived.asBytes() : null);
 	}
 
 	private void reportOversized() {
