@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * every frame (the anchor) and only counting them (its floor), the starter through {@code @EventHandler}, the Tomcat
  * client the starter uses, reading and discarding, and the JDK's {@code java.net.http} WebSocket client doing the
  * same (the alternative measured against Tomcat's). Needs {@code node} with the {@code ws} package on
- * {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run} provides. {@code BENCH_JAVA} and {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a
- * profiler agent); {@code BENCH_FEED_FRAMING=batch} the feed's framing of before (64 KiB writes of pre-framed bytes).
+ * {@code NODE_PATH} and {@code openssl}, which {@code benchmarks/run} provides. {@code BENCH_JAVA} and
+ * {@code BENCH_JAVA_OPTS} choose the JVM of the Java clients (another JDK, a profiler agent);
+ * {@code BENCH_FEED_FRAMING=batch} the feed's framing of before (64 KiB writes of pre-framed bytes).
  */
 final class TlsBenchmark implements AutoCloseable {
 

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * decoded and looked up in its symbol table, each number parsed), and in a profile over TLS decoding was half of
  * the CPU the starter spent per small event, most of it on the socket's reading thread, which sets the rate. This
  * only checks the grammar, thirty-two bytes at a time through long strings; with it a small event took 4.1–4.9 µs of
- * CPU against Node's 5.0–5.5, where it had taken 5.3–6.5 (benchmarks/README.md). The input is a Java string's
- * UTF-8, so always well-formed: no check of its multi-byte sequences.
+ * CPU against Node's 5.0–5.5, where it had taken 5.3–6.5 (benchmarks/README.md). The input is well-formed UTF-8 (a
+ * Java string's, or bytes the decoder has seen decode to a string without U+FFFD): no check of its multi-byte
+ * sequences.
  */
 final class HeaderScanner {
 
@@ -92,7 +93,7 @@ final class HeaderScanner {
 
 	/**
 	 * The header of one message, or {@code null} to leave the message to Jackson.
-	 * @param utf8 the message's UTF-8, as {@link String#getBytes} makes it
+	 * @param utf8 the message's UTF-8, well-formed (as {@link String#getBytes} makes it)
 	 * @return its header, or {@code null}
 	 */
 	static @Nullable EventHeader read(byte[] utf8) {
